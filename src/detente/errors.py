@@ -1,0 +1,51 @@
+"""User-facing errors with stable codes; every message says what to do next.
+
+Codes are part of the public contract (they appear in `rejected.code` and in ingest summaries): add new ones,
+never renumber.  Messages are format strings filled by `DetenteError(code, **details)`.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # Reading input (rejections: the batch goes on)
+    "E101": "Document is empty after removing boilerplate and whitespace; nothing to code.",
+    "E102": "Input looks binary ({detail}); give detente text, HTML, JSONL or CSV.",
+    "E103": "Could not decode the input as text ({detail}); re-save it as UTF-8.",
+    "E104": "Document has {size} characters, over the limit of {limit}; raise ingest.max_chars or split it.",
+    "E105": "Malformed JSON at {where}: {detail}; fix or remove that line.",
+    "E106": "Malformed CSV row at {where}: {detail}; each row needs a 'text' or 'html' column.",
+    "E107": "Record at {where} has neither 'text' nor 'html'; add one of them.",
+    "E108": "HTML at {where} holds no main text that could be extracted; check that it is an article page.",
+    "E109": "Unsupported file type '{suffix}' at {where}; use .txt, .html, .htm, .jsonl, .json or .csv.",
+    "E110": "Could not fetch {url}: {detail}; check the address or try again later.",
+    "E111": "{url} is disallowed by the site's robots.txt; detente does not fetch it.",
+    "E112": "Invalid published date '{value}' at {where}; use an ISO date such as 2015-12-16.",
+    "E113": "Processing the document failed ({detail}); please report it with the document attached.",
+    # Usage errors (exit code 2)
+    "E201": "Input path not found: {path}.",
+    "E202": "Unknown pipeline component '{name}'; `detente pipeline` lists the available ones.",
+    "E203": "Invalid setting {key}={value!r}: {detail}.",
+    "E204": "Invalid date '{value}'; use an ISO date such as 2015-12-16.",
+    "E205": "Unknown output format '{value}'; choose one of {choices}.",
+    "E206": "No document with id '{doc_id}' in {db}; `detente documents` lists them.",
+    "E207": "Cannot open the database at {path}: {detail}.",
+    "E208": "Unknown gold set '{path}'; `detente eval --help` lists the readers.",
+}
+
+
+class DetenteError(Exception):
+    """An error a user can act on; `code` is stable, `message` says what to do next."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        self.code = code
+        self.details = details
+        template = MESSAGES[code]
+        try:
+            self.message = template.format(**details)
+        except (KeyError, IndexError):
+            self.message = template
+        super().__init__(f"{code}: {self.message}")
+
+
+class UsageError(DetenteError):
+    """A mistake in how detente was called; the CLI exits with code 2."""

@@ -1,0 +1,1 @@
+"""NLP stages: each module holds one pipeline component (see detente.pipeline)."""
