@@ -1,0 +1,141 @@
+"""Reading, coding and storing documents: the plain functions behind `detente extract`, `ingest` and the API.
+
+Ingest works in batches: each batch is read, stripped of documents the store already holds (so a killed run
+resumes without re-parsing what it had finished), coded, and written in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from detente.ingest import read_inputs
+from detente.model import Document
+from detente.pipeline import Pipeline
+from detente.settings import Settings, load_settings
+
+HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.IGNORECASE)
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest run did; printed at the end of `detente ingest` and returned by the API."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    events: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (source, code, message)
+    run_id: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every document went in (or was a duplicate), 1 when some were rejected."""
+        return 1 if self.rejected else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read, "stored": self.stored, "duplicates": self.duplicates, "events": self.events,
+            "rejected": [{"source": s, "code": c, "message": m} for s, c, m in self.rejected],
+            "run_id": self.run_id,
+        }
+
+
+@lru_cache(maxsize=4)
+def _cached_pipeline(config: str | None) -> Pipeline:
+    return Pipeline(load_settings(config))
+
+
+def default_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The configured pipeline; built once per process for the default settings."""
+    if settings is None:
+        return _cached_pipeline(None)
+    return Pipeline(settings)
+
+
+def complete_metadata(doc: Document) -> Document:
+    """Infer a missing publication date from the text (weekday-date pairs) before time is resolved."""
+    if doc.published or doc.rejected is not None:
+        return doc
+    try:
+        from detente.nlp.timex import infer_published
+    except ImportError:
+        return doc
+    date, evidence = infer_published(doc)
+    if date:
+        doc.published, doc.published_source = date, "inferred"
+        doc.notes["published_evidence"] = evidence
+    return doc
+
+
+def code_documents(docs: Iterable[Document], pipeline: Pipeline) -> Iterator[Document]:
+    """Run the pipeline over documents; rejected ones pass through untouched."""
+    for doc in docs:
+        yield pipeline(complete_metadata(doc))
+
+
+def extract_documents(inputs: Iterable[str], settings: Settings | None = None, published: str | None = None,
+                      stdin=None) -> Iterator[Document]:
+    """Read and code documents without a store (`detente extract`)."""
+    settings = settings or load_settings()
+    pipeline = default_pipeline(settings)
+    yield from code_documents(read_inputs(inputs, settings, published=published, stdin=stdin), pipeline)
+
+
+def extract(text_or_html: str | bytes, published: str | None = None, settings: Settings | None = None,
+            **metadata: str) -> Document:
+    """Code one article given as text or HTML; `.to_dict()` on the result gives the OUTPUT.md record."""
+    data = text_or_html.encode("utf-8") if isinstance(text_or_html, str) else text_or_html
+    pipeline = default_pipeline(settings)
+    settings = settings or pipeline.settings
+    docs = list(read_inputs(["-"], settings, published=published, stdin=io.BytesIO(data)))
+    doc = docs[0]
+    for key in ("title", "outlet", "url"):
+        if metadata.get(key):
+            setattr(doc, key, metadata[key])
+    return pipeline(complete_metadata(doc))
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(inputs: list[str], store, settings: Settings | None = None, published: str | None = None,
+           batch_size: int = 50, stdin=None, on_progress: Callable[[IngestSummary], None] | None = None,
+           pipeline: Pipeline | None = None) -> IngestSummary:
+    """Read, code and store documents batch by batch, one transaction per batch (`detente ingest`)."""
+    settings = settings or load_settings()
+    pipeline = pipeline or default_pipeline(settings)
+    summary = IngestSummary()
+    summary.run_id = store.begin_run("ingest", list(inputs))
+    for batch in _batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
+        summary.read += len(batch)
+        fresh, seen = [], set()
+        known = store.known_hashes([d.content_hash for d in batch if d.rejected is None])
+        for doc in batch:
+            if doc.rejected is None and (doc.content_hash in known or doc.content_hash in seen):
+                summary.duplicates += 1
+                continue
+            seen.add(doc.content_hash)
+            fresh.append(doc)
+        coded = list(code_documents(fresh, pipeline))
+        result = store.write_batch(coded, summary.run_id)
+        summary.stored += result.stored
+        summary.duplicates += result.duplicates
+        summary.events += result.events
+        summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
+                                for d in coded if d.rejected is not None)
+        if on_progress:
+            on_progress(summary)
+    store.finish_run(summary.run_id, summary.to_dict())
+    return summary
