@@ -1,0 +1,586 @@
+"""The store's one repository layer: every read and write of detente's database goes through `Store`.
+
+All SQL lives here (queries and writes) or in schema.py (DDL), in the dialect DuckDB and PostgreSQL share,
+with `?` placeholders and values always passed as parameters.  What differs between databases (connecting,
+transactions, bulk inserts, result conversion) sits behind the small `Backend` interface;
+duckdb_backend.py implements it, and a PostgreSQL backend (issue 9) is another implementation of it.
+
+Reads return pandas DataFrames, or pyarrow Tables with `as_arrow=True`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from detente.errors import DetenteError, UsageError
+from detente.model import Document, Entity, Rejection
+from detente.store import schema
+
+# A filter value of three capital letters, optionally followed by a sector ("RUS", "RUS GOV"), is a PLOVER
+# code or label; anything else is matched as part of a name.
+_CODE_OR_LABEL = re.compile(r"^[A-Z]{3}( [A-Z]{3})?$")
+# Shortest id prefix `document()` accepts; shorter ones match too many documents to be useful.
+MIN_ID_PREFIX = 6
+# Separator joining a list of names into one string for substring search; cannot occur in a name.
+_NAME_SEPARATOR_SQL = "chr(31)"
+
+
+class Backend(Protocol):
+    """What a database needs to provide for `Store`; SQL uses `?` placeholders."""
+
+    name: str
+    path: str
+    read_only: bool
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement."""
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run a query and return its rows as tuples."""
+
+    def query(self, sql: str, params: Sequence[Any] = (), as_arrow: bool = False) -> Any:
+        """Run a query and return a pandas DataFrame, or a pyarrow Table when `as_arrow`."""
+
+    def insert_rows(self, table: str, columns: dict[str, list[Any]]) -> None:
+        """Append rows given column by column, as fast as the database allows."""
+
+    def table_exists(self, table: str) -> bool:
+        """Whether `table` exists."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Context in which everything commits together or not at all."""
+
+    def close(self) -> None:
+        """Release the connection."""
+
+
+@dataclass
+class BatchResult:
+    """What one `write_batch` did: counts, and the ids of the documents it stored."""
+
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    events: int = 0
+    stored_ids: list[str] = field(default_factory=list)
+
+
+def iter_batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Split a stream of documents into lists of `size` for `write_batch`."""
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def open_store(db: str | os.PathLike, read_only: bool = False) -> Store:
+    """Open (creating and migrating if needed) the store at `db`: a DuckDB file path or a database URL."""
+    location = os.fspath(db)
+    if location.startswith(("postgresql://", "postgres://")):
+        raise DetenteError("E207", path=_redact(location), detail="PostgreSQL backend not available yet")
+    from detente.store.duckdb_backend import DuckDBBackend
+
+    backend = DuckDBBackend(location, read_only=read_only)
+    try:
+        if read_only:
+            missing = schema.pending(backend)
+            if missing:
+                raise DetenteError(
+                    "E207", path=location,
+                    detail=f"its schema lacks version {missing[0].version}; open it once without read-only",
+                )
+        else:
+            schema.migrate(backend)
+    except BaseException:
+        backend.close()
+        raise
+    return Store(backend)
+
+
+class Store:
+    """detente's database: ingest runs, documents and everything coded in them."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    # ----------------------------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        """Highest applied schema version."""
+        return max(schema.applied_versions(self.backend), default=0)
+
+    # -------------------------------------------------------------------------------------------- writes
+
+    def begin_run(self, command: str, inputs: list[str]) -> int:
+        """Record the start of an ingest run and return its id."""
+        self._check_writable()
+        rows = self.backend.fetchall(
+            "INSERT INTO ingest_runs (command, inputs, started_at, status) VALUES (?, ?, ?, 'running')"
+            " RETURNING id",
+            (command, [str(i) for i in inputs], _utc_now()),
+        )
+        return int(rows[0][0])
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        """Mark a run finished and keep its summary (counts, rejections by code, timings)."""
+        self._check_writable()
+        self.backend.execute(
+            "UPDATE ingest_runs SET finished_at = ?, status = 'finished', summary = ? WHERE id = ?",
+            (_utc_now(), _json(summary), run_id),
+        )
+
+    def write_batch(self, docs: list[Document], run_id: int | None) -> BatchResult:
+        """Store a batch in one transaction: all of it or, on any error, none of it.
+
+        A document whose id or content hash is already stored, or repeats one earlier in the batch, counts
+        as a duplicate; a document with `rejected` set goes to `rejections` instead of `documents`.
+        """
+        self._check_writable()
+        result = BatchResult()
+        now = _utc_now()
+        rows = _TableRows()
+        with self.backend.transaction():
+            known = self._known_keys(docs)
+            for doc in docs:
+                if doc.rejected is not None or not doc.body:
+                    # A body-less document that no reader rejected is still nothing to store: say why.
+                    rejection = doc.rejected or Rejection("E101", DetenteError("E101").message)
+                    rows.add("rejections", run_id=run_id, source=doc.source, doc_id=doc.id,
+                             code=rejection.code, message=rejection.message, rejected_at=now)
+                    result.rejected += 1
+                    continue
+                keys = {doc.id, doc.content_hash}
+                if keys & known:
+                    result.duplicates += 1
+                    continue
+                known |= keys
+                _add_document(rows, doc, run_id, now)
+                result.stored += 1
+                result.events += len(doc.events)
+                result.stored_ids.append(doc.id)
+            for table, columns in rows.tables.items():
+                self.backend.insert_rows(table, columns)
+            if run_id is not None:
+                self.backend.execute(
+                    "UPDATE ingest_runs SET batches = batches + 1, stored = stored + ?,"
+                    " duplicates = duplicates + ?, rejected = rejected + ?, events = events + ? WHERE id = ?",
+                    (result.stored, result.duplicates, result.rejected, result.events, run_id),
+                )
+        return result
+
+    def _check_writable(self) -> None:
+        if self.backend.read_only:
+            raise DetenteError("E207", path=self.backend.path,
+                               detail="it was opened read-only; nothing can be written")
+
+    def _known_keys(self, docs: list[Document]) -> set[str]:
+        """Ids and hashes of `docs` that are already stored (as an id or as a content hash)."""
+        keys = sorted({k for d in docs if d.body for k in (d.id, d.content_hash) if k})
+        if not keys:
+            return set()
+        found = self.backend.fetchall(
+            "SELECT id, content_hash FROM documents WHERE id = ANY(?) OR content_hash = ANY(?)", (keys, keys)
+        )
+        return {value for row in found for value in row}
+
+    # -------------------------------------------------------------------------------------- dedup lookups
+
+    def has_document(self, doc_id_or_hash: str) -> bool:
+        """Whether a document with this id or content hash is stored."""
+        rows = self.backend.fetchall(
+            "SELECT 1 FROM documents WHERE id = ? OR content_hash = ? LIMIT 1", (doc_id_or_hash,) * 2
+        )
+        return bool(rows)
+
+    def known_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """The subset of `hashes` already stored as content hashes (lets a resumed run skip parsing)."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return set()
+        rows = self.backend.fetchall("SELECT content_hash FROM documents WHERE content_hash = ANY(?)", (wanted,))
+        return {row[0] for row in rows}
+
+    # --------------------------------------------------------------------------------------------- reads
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored OUTPUT.md record by id, content hash or unique id prefix (6+ characters); else None."""
+        rows = self.backend.fetchall(
+            "SELECT record FROM documents WHERE id = ? OR content_hash = ? LIMIT 1", (doc_id, doc_id)
+        )
+        if not rows and len(doc_id) >= MIN_ID_PREFIX:
+            rows = self.backend.fetchall(
+                "SELECT record FROM documents WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(doc_id),)
+            )
+            if len(rows) != 1:
+                return None
+        return json.loads(rows[0][0]) if rows else None
+
+    def documents(self, since: str | None = None, until: str | None = None, outlet: str | None = None,
+                  limit: int | None = None, as_arrow: bool = False) -> Any:
+        """Stored documents, oldest publication first; dates are ISO, inclusive; outlet is a substring."""
+        where = _Where()
+        where.add("d.published_date >= ?", _iso_date(since))
+        where.add("d.published_date <= ?", _iso_date(until))
+        where.add("d.outlet ILIKE ? ESCAPE '\\'", _like_substring(outlet))
+        sql = (
+            "SELECT d.id, d.published, d.published_date, d.outlet, d.title, d.url, d.published_source,"
+            " d.source, d.n_events AS events, d.n_quotes AS quotes, d.body, d.ingested_at, d.run_id"
+            f" FROM documents d{where.sql} ORDER BY d.published_date NULLS LAST, d.id"
+        )
+        return self._query(sql, where.params, limit, as_arrow)
+
+    def events(self, actor: str | None = None, recipient: str | None = None, type: str | None = None,
+               status: str | None = None, since: str | None = None, until: str | None = None,
+               doc_id: str | None = None, limit: int | None = None, as_arrow: bool = False) -> Any:
+        """Coded events; actor/recipient match a code ("RUS"), a label ("RUS GOV") or part of a name."""
+        where = _Where()
+        for role, value in (("actor", actor), ("recipient", recipient)):
+            if value:
+                where.add_many(*_entity_condition(role, value))
+        where.add("? = ANY(e.event_types)", type.upper() if type else None)
+        where.add("e.status = ?", status.lower() if status else None)
+        where.add("e.event_date >= ?", _iso_date(since))
+        where.add("e.event_date <= ?", _iso_date(until))
+        where.add("e.doc_id = ?", doc_id)
+        sql = (
+            "SELECT e.doc_id, e.event_id, e.event_date, e.date, e.date_precision, e.event_type,"
+            " e.event_types, e.actor_code, e.actor_labels, e.recipient_code, e.recipient_labels,"
+            " e.status, e.event_text, e.mode, e.context, e.quad_code, e.event_scale, e.cameo,"
+            " e.confidence, e.sources, e.place_name, e.place_country, d.published, d.outlet, d.title,"
+            " e.record"
+            f" FROM events e JOIN documents d ON d.id = e.doc_id{where.sql}"
+            " ORDER BY e.event_date NULLS LAST, e.doc_id, e.position"
+        )
+        return self._query(sql, where.params, limit, as_arrow)
+
+    def quotes(self, doc_id: str | None = None, as_arrow: bool = False) -> Any:
+        """Quotes with their speakers, in document order."""
+        where = _Where()
+        where.add("doc_id = ?", doc_id)
+        return self._query(
+            "SELECT doc_id, speaker_code, speaker_label, speaker_name, text, kind, cue, start_offset,"
+            f" end_offset, record FROM quotes{where.sql} ORDER BY doc_id, position", where.params, None, as_arrow,
+        )
+
+    def stances(self, issue: str | None = None, as_arrow: bool = False) -> Any:
+        """Stances; `issue` matches the issue key exactly or part of the issue text."""
+        where = _Where()
+        if issue:
+            where.add_many("(issue_key = ? OR issue ILIKE ? ESCAPE '\\')", [issue, _like_substring(issue)])
+        return self._query(
+            "SELECT doc_id, holder_code, holder_label, holder_name, issue, issue_key, polarity, date,"
+            f" start_offset, end_offset, record FROM stances{where.sql} ORDER BY doc_id, position",
+            where.params, None, as_arrow,
+        )
+
+    def commitments(self, status: str | None = None, due_before: str | None = None,
+                    as_arrow: bool = False) -> Any:
+        """Commitments; `due_before` keeps those whose due period ends on or before that ISO date."""
+        where = _Where()
+        where.add("status = ?", status.lower() if status else None)
+        where.add("due_date <= ?", _iso_date(due_before))
+        return self._query(
+            "SELECT doc_id, what, by_labels, by_names, due, due_date, precision, firmness, event_id, status,"
+            f" start_offset, end_offset, record FROM commitments{where.sql}"
+            " ORDER BY due_date NULLS LAST, doc_id, position",
+            where.params, None, as_arrow,
+        )
+
+    def timexes(self, doc_id: str | None = None, as_arrow: bool = False) -> Any:
+        """Time expressions with their resolved values, in document order."""
+        where = _Where()
+        where.add("doc_id = ?", doc_id)
+        return self._query(
+            "SELECT doc_id, timex_id, text, start_offset, end_offset, type, value, mod, anchor, deadline"
+            f" FROM timexes{where.sql} ORDER BY doc_id, position", where.params, None, as_arrow,
+        )
+
+    def places(self, doc_id: str | None = None, as_arrow: bool = False) -> Any:
+        """Resolved places, in document order."""
+        where = _Where()
+        where.add("doc_id = ?", doc_id)
+        return self._query(
+            "SELECT doc_id, text, start_offset, end_offset, name, country, lat, lon, geonameid, feature"
+            f" FROM places{where.sql} ORDER BY doc_id, position", where.params, None, as_arrow,
+        )
+
+    def actors(self, limit: int | None = None, as_arrow: bool = False) -> Any:
+        """Coded actors by how often they are mentioned: label, code, name, mentions, documents."""
+        return self._query(
+            "SELECT label, code, COALESCE(identifier_text, entity_text) AS identifier_text,"
+            " COUNT(*) AS mentions, COUNT(DISTINCT doc_id) AS documents"
+            " FROM mentions WHERE code IS NOT NULL"
+            " GROUP BY label, code, COALESCE(identifier_text, entity_text)"
+            " ORDER BY mentions DESC, documents DESC, label, identifier_text",
+            [], limit, as_arrow,
+        )
+
+    def runs(self, as_arrow: bool = False) -> Any:
+        """Ingest runs, oldest first, with their running counts (a killed run stays 'running')."""
+        return self._query(
+            "SELECT id AS run_id, command, inputs, started_at, finished_at, status, batches, stored,"
+            " duplicates, rejected, events, summary FROM ingest_runs ORDER BY id", [], None, as_arrow,
+        )
+
+    def rejections(self, run_id: int | None = None, as_arrow: bool = False) -> Any:
+        """Rejected documents with their error code and message."""
+        where = _Where()
+        where.add("run_id = ?", run_id)
+        return self._query(
+            f"SELECT run_id, source, doc_id, code, message, rejected_at FROM rejections{where.sql}"
+            " ORDER BY rejected_at, run_id", where.params, None, as_arrow,
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Row count of each content table (documents, events, quotes, ...)."""
+        return {table: int(self.backend.fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]) for table in _TABLES}
+
+    def _query(self, sql: str, params: list[Any], limit: int | None, as_arrow: bool) -> Any:
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise UsageError("E203", key="limit", value=limit, detail="use a whole number of 0 or more")
+            sql, params = f"{sql} LIMIT ?", [*params, limit]
+        return self.backend.query(sql, params, as_arrow=as_arrow)
+
+
+# Tables `counts()` reports; fixed names, never user input.
+_TABLES = ("documents", "events", "quotes", "stances", "commitments", "timexes", "places", "mentions",
+           "rejections", "ingest_runs")
+
+
+class _Where:
+    """Collects `AND`-ed conditions and their parameters, skipping filters that were not given."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, condition: str, value: Any) -> None:
+        if value is not None:
+            self.add_many(condition, [value])
+
+    def add_many(self, condition: str, values: list[Any]) -> None:
+        self.conditions.append(condition)
+        self.params.extend(values)
+
+    @property
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.conditions) if self.conditions else ""
+
+
+def _entity_condition(role: str, value: str) -> tuple[str, list[Any]]:
+    """SQL condition (fixed text) and parameters matching an actor or recipient filter value."""
+    value = value.strip()
+    if _CODE_OR_LABEL.match(value):
+        column = f"e.{role}_labels" if " " in value else f"e.{role}_codes"
+        return f"? = ANY({column})", [value]
+    return (
+        f"array_to_string(e.{role}_names, {_NAME_SEPARATOR_SQL}) ILIKE ? ESCAPE '\\'",
+        [_like_substring(value)],
+    )
+
+
+# ------------------------------------------------------------------------------------------ row building
+
+
+class _TableRows:
+    """Rows for each table, column by column, ready for `Backend.insert_rows`."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, list[Any]]] = {}
+
+    def add(self, table: str, **row: Any) -> None:
+        columns = self.tables.setdefault(table, {name: [] for name in row})
+        for name, value in row.items():
+            columns[name].append(value)
+
+
+def _add_document(rows: _TableRows, doc: Document, run_id: int | None, now: datetime) -> None:
+    """Add the rows of one document and of everything coded in it."""
+    record = doc.to_dict()
+    published_day = _period(doc.published)
+    published_date = published_day[0] if published_day else None
+    rows.add(
+        "documents", id=doc.id, content_hash=doc.content_hash, url=doc.url, outlet=doc.outlet,
+        title=doc.title, published=doc.published, published_date=published_date,
+        published_source=doc.published_source, language=doc.language, body=doc.body, source=doc.source,
+        n_events=len(doc.events), n_quotes=len(doc.quotes), ingested_at=now, run_id=run_id,
+        record=_json(record),
+    )
+    for position, event in enumerate(doc.events):
+        period = _period(event.date)
+        place = event.event_loc
+        rows.add(
+            "events", doc_id=doc.id, position=position, event_id=event.id,
+            event_type=event.event[0] if event.event else None, event_types=list(event.event),
+            **_entity_lists("actor", event.actor), **_entity_lists("recipient", event.recipient),
+            date=event.date, event_date=period[0] if period else published_date,
+            date_precision=event.date_precision, status=event.status, mode=list(event.mode),
+            context=list(event.context), event_text=event.event_text, quad_code=event.quad_code,
+            event_scale=_float(event.event_scale), cameo=event.cameo, confidence=_float(event.confidence),
+            sources=event.sources, place_name=place.name if place else None,
+            place_country=place.country if place else None, record=_json(record["events"][position]),
+        )
+    for position, quote in enumerate(doc.quotes):
+        speaker = quote.speaker
+        rows.add(
+            "quotes", doc_id=doc.id, position=position, speaker_code=speaker.code if speaker else None,
+            speaker_label=speaker.label() if speaker else None, speaker_name=_name(speaker),
+            text=quote.text, kind=quote.kind, cue=quote.cue, start_offset=quote.start, end_offset=quote.end,
+            record=_json(record["quotes"][position]),
+        )
+    for position, stance in enumerate(doc.stances):
+        rows.add(
+            "stances", doc_id=doc.id, position=position, holder_code=stance.holder.code,
+            holder_label=stance.holder.label(), holder_name=_name(stance.holder), issue=stance.issue,
+            issue_key=stance.issue_key, polarity=stance.polarity, date=stance.date,
+            start_offset=stance.evidence.get("start"), end_offset=stance.evidence.get("end"),
+            record=_json(record["stances"][position]),
+        )
+    for position, commitment in enumerate(doc.commitments):
+        due = _period(commitment.due)
+        by = _entity_lists("by", commitment.by)
+        rows.add(
+            "commitments", doc_id=doc.id, position=position, what=commitment.what, by_codes=by["by_codes"],
+            by_labels=by["by_labels"], by_names=by["by_names"], due=commitment.due,
+            due_date=due[1] if due else None, precision=commitment.precision, firmness=commitment.firmness,
+            event_id=commitment.event_id, status=commitment.status,
+            start_offset=commitment.evidence.get("start"), end_offset=commitment.evidence.get("end"),
+            record=_json(record["commitments"][position]),
+        )
+    for position, timex in enumerate(doc.timexes):
+        rows.add(
+            "timexes", doc_id=doc.id, position=position, timex_id=timex.id, text=timex.text,
+            start_offset=timex.start, end_offset=timex.end, type=timex.type, value=timex.value, mod=timex.mod,
+            anchor=timex.anchor, deadline=bool(timex.deadline), record=_json(record["timexes"][position]),
+        )
+    for position, place in enumerate(doc.places):
+        rows.add(
+            "places", doc_id=doc.id, position=position, text=place.text, start_offset=place.start,
+            end_offset=place.end, name=place.name, country=place.country, lat=_float(place.lat),
+            lon=_float(place.lon), geonameid=place.geonameid, feature=place.feature,
+            record=_json(record["places"][position]),
+        )
+    for position, mention in enumerate(doc.mentions):
+        rows.add(
+            "mentions", doc_id=doc.id, position=position, code=mention.code, sector=list(mention.sector),
+            label=mention.label() if mention.code else None, entity_text=mention.entity_text,
+            identifier_text=mention.identifier_text, office=mention.office, org=mention.org,
+            start_offset=mention.start, end_offset=mention.end,
+        )
+
+
+def _entity_lists(role: str, entities: list[Entity]) -> dict[str, Any]:
+    """First code, all codes, all "CODE SECTOR" labels and all names (canonical and as written)."""
+    codes = [e.code for e in entities if e.code]
+    names: list[str] = []
+    for entity in entities:
+        for text in (entity.identifier_text, entity.entity_text):
+            if text and text not in names:
+                names.append(text)
+    return {
+        f"{role}_code": codes[0] if codes else None, f"{role}_codes": codes,
+        f"{role}_labels": [e.label() for e in entities if e.code], f"{role}_names": names,
+    }
+
+
+def _name(entity: Entity | None) -> str | None:
+    if entity is None:
+        return None
+    return entity.identifier_text or entity.entity_text or None
+
+
+# ------------------------------------------------------------------------------------ values and dates
+
+
+def _period(value: str | None) -> tuple[date, date] | None:
+    """First and last day of an ISO/TIMEX3 date value: YYYY, YYYY-MM, YYYY-MM-DD[...], YYYY-Www, YYYY-Qn."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text[:10])
+            return day, day
+        if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(match[1]), int(match[2])
+            first = date(year, month, 1)
+            return first, (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
+        if match := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+            first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            return first, first + timedelta(days=6)
+        if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            year, quarter = int(match[1]), int(match[2])
+            first = date(year, 3 * quarter - 2, 1)
+            last = date(year + quarter // 4, (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+            return first, last
+        if re.fullmatch(r"\d{4}", text):
+            return date(int(text), 1, 1), date(int(text), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _iso_date(value: str | date | None) -> date | None:
+    """A filter date given as an ISO string (or date); E204 when it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise UsageError("E204", value=value) from None
+
+
+def _like_substring(value: str | None) -> str | None:
+    """An ILIKE pattern matching `value` anywhere, with LIKE's wildcards in it taken literally."""
+    if not value:
+        return None
+    return f"%{_escape_like(value)}%"
+
+
+def _like_prefix(value: str) -> str:
+    return f"{_escape_like(value)}%"
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, fit for an error message."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
