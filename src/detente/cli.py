@@ -23,7 +23,8 @@ def _iso_date(value: str) -> str:
     try:
         date.fromisoformat(value[:10])
     except ValueError:
-        raise UsageError("E204", value=value) from None
+        # argparse turns this into a usage message and exit code 2.
+        raise argparse.ArgumentTypeError(UsageError("E204", value=value).message) from None
     return value
 
 
