@@ -11,7 +11,8 @@ MESSAGES: dict[str, str] = {
     "E101": "Document is empty after removing boilerplate and whitespace; nothing to code.",
     "E102": "Input looks binary ({detail}); give detente text, HTML, JSONL or CSV.",
     "E103": "Could not decode the input as text ({detail}); re-save it as UTF-8.",
-    "E104": "Document has {size} characters, over the limit of {limit}; raise ingest.max_chars or split it.",
+    "E104": ("Document size {size} is over the limit of {limit} (ingest.max_chars for text, ingest.max_bytes "
+             "for raw files); raise the setting or split the document."),
     "E105": "Malformed JSON at {where}: {detail}; fix or remove that line.",
     "E106": "Malformed CSV row at {where}: {detail}; each row needs a 'text' or 'html' column.",
     "E107": "Record at {where} has neither 'text' nor 'html'; add one of them.",
