@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
     "E111": "{url} is disallowed by the site's robots.txt; detente does not fetch it.",
     "E112": "Invalid published date '{value}' at {where}; use an ISO date such as 2015-12-16.",
     "E113": "Processing the document failed ({detail}); please report it with the document attached.",
+    "E114": "Processing the document took longer than {seconds}s; raise pipeline.max_seconds_per_doc or split it.",
     # Usage errors (exit code 2)
     "E201": "Input path not found: {path}.",
     "E202": "Unknown pipeline component '{name}'; `detente pipeline` lists the available ones.",
@@ -31,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "E206": "No document with id '{doc_id}' in {db}; `detente documents` lists them.",
     "E207": "Cannot open the database at {path}: {detail}.",
     "E208": "Unknown gold set '{path}'; `detente eval --help` lists the readers.",
+    "E209": "No space left on the device holding {path}; free space or use another --db. Nothing from the "
+            "current batch was stored; rerun the command to resume.",
 }
 
 

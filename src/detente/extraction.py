@@ -6,12 +6,14 @@ resumes without re-parsing what it had finished), coded, and written in one tran
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from detente.errors import DetenteError
 from detente.ingest import read_inputs
 from detente.model import Document
 from detente.pipeline import Pipeline
@@ -118,6 +120,8 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
     pipeline = pipeline or default_pipeline(settings)
     summary = IngestSummary()
     summary.run_id = store.begin_run("ingest", list(inputs))
+    # A resumed run meets the rejections of the killed one again: report them, but store each only once.
+    recorded = {(r.source, r.doc_id, r.code) for r in store.rejections().itertuples()}
     for batch in _batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
         summary.read += len(batch)
         fresh, seen = [], set()
@@ -129,13 +133,29 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
             seen.add(doc.content_hash)
             fresh.append(doc)
         coded = list(code_documents(fresh, pipeline))
-        result = store.write_batch(coded, summary.run_id)
+        summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
+                                for d in coded if d.rejected is not None)
+        to_store = [d for d in coded if d.rejected is None
+                    or (d.source, d.id, d.rejected.code) not in recorded]
+        result = _write(store, to_store, summary.run_id, settings)
         summary.stored += result.stored
         summary.duplicates += result.duplicates
         summary.events += result.events
-        summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
-                                for d in coded if d.rejected is not None)
         if on_progress:
             on_progress(summary)
     store.finish_run(summary.run_id, summary.to_dict())
     return summary
+
+
+def _write(store, docs: list[Document], run_id, settings: Settings):
+    """One batch in one transaction; a full disk becomes E209 (the transaction has rolled back)."""
+    try:
+        return store.write_batch(docs, run_id)
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            raise DetenteError("E209", path=settings.get("store.db")) from err
+        raise
+    except Exception as err:  # DuckDB reports a full disk as its own IOException
+        if "No space left" in str(err):
+            raise DetenteError("E209", path=settings.get("store.db")) from err
+        raise

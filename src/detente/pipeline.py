@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from detente.errors import UsageError
+from detente.errors import DetenteError, UsageError
 from detente.model import Document, Rejection
 from detente.settings import Settings, load_settings
+from detente.timeouts import DeadlineExceeded, run_with_deadline
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Pipeline:
         if missing:
             raise UsageError("E202", name=missing[0])
         self.components: list[Component] = [REGISTRY[n](self.settings) for n in names]
+        self.max_seconds = float(self.settings.get("pipeline.max_seconds_per_doc", 0) or 0)
 
     def describe(self) -> list[dict[str, Any]]:
         """Name, version, what each component reads and adds, in order (`detente pipeline`)."""
@@ -86,9 +88,17 @@ class Pipeline:
     def __call__(self, doc: Document) -> Document:
         if doc.rejected is not None:
             return doc
-        try:
+        def run_stages(doc: Document = doc) -> Document:
             for stage in self.components:
                 doc = stage(doc)
+            return doc
+
+        try:
+            doc = run_with_deadline(run_stages, self.max_seconds)
+        except DeadlineExceeded:
+            log.warning("pipeline stopped on %s after %ss", doc.id, self.max_seconds)
+            _clear_outputs(doc)
+            doc.rejected = Rejection("E114", DetenteError("E114", seconds=f"{self.max_seconds:g}").message)
         except Exception as err:  # one document must never stop a batch
             log.exception("pipeline failed on %s", doc.id)
             _clear_outputs(doc)
