@@ -141,6 +141,14 @@ class Commitment:
     event_id: str | None
     evidence: dict[str, int]
     status: str = "pending"
+    # PLOVER categories of the promised action (its event's, or CONSULT for a meeting); tracking matches on them.
+    category: list[str] = field(default_factory=list)
+    # When it was promised (its event's date, else publication); a deadline counts as kept from then on.
+    announced: str | None = None
+    # Where the promised action is to happen (the planned event's place).
+    place: Place | None = None
+    # Set by tracking: id of the occurred event that kept it.
+    kept_by: str | None = None
 
 
 @dataclass

@@ -28,6 +28,8 @@ BUILTIN_MODULES = (
     "detente.nlp.places",
     "detente.nlp.events",
     "detente.nlp.quotes",
+    "detente.nlp.stances",
+    "detente.nlp.commitments",
 )
 
 
