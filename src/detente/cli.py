@@ -97,6 +97,59 @@ def cmd_quotes(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_stances(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.nlp.stances import stance_grid, stance_matrix
+
+    with _open(args, read_only=True) as store:
+        matrix = stance_matrix(store.stances(issue=args.issue))
+    if args.format == "table" and not matrix.empty:
+        render.table(stance_grid(matrix).reset_index(), out)
+        out.write("\n")
+    render.write_frame(matrix, args.format, args.output, out)
+    return 0
+
+
+def cmd_commitments(args: argparse.Namespace, out: TextIO) -> int:
+    import pandas as pd
+
+    from detente.tracking import track_store
+
+    with _open(args, read_only=True) as store:
+        tracked = track_store(store)
+    rows = [{"due": c.get("due"), "precision": c.get("precision"), "status": c.get("status"),
+             "firmness": c.get("firmness"), "by": [render.entity_label(b) for b in c.get("by") or []],
+             "what": c.get("what"), "kept_by": c.get("kept_by"), "doc_id": c.get("doc_id")} for c in tracked]
+    frame = pd.DataFrame(rows, columns=["due", "precision", "status", "firmness", "by", "what", "kept_by",
+                                        "doc_id"])
+    if args.status:
+        frame = frame[frame["status"] == args.status]
+    if args.due_before:
+        from detente.tracking import due_window
+
+        ends = [(due_window(d, p) or (None, None))[1] for d, p in zip(frame["due"], frame["precision"])]
+        frame = frame[[e is not None and e <= args.due_before for e in ends]]
+    render.write_frame(frame.head(args.limit) if args.limit else frame, args.format, args.output, out)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.batch import run_batch
+
+    summary = run_batch(args.inputs, Path(args.out), _settings(args), scheduler=args.scheduler,
+                        workers=args.workers, partition_size=args.partition_size)
+    out.write(json.dumps(summary.to_dict(), indent=2, default=str) + "\n")
+    return summary.exit_code
+
+
+def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.batch import load_batch
+
+    with _open(args) as store:
+        summary = load_batch(Path(args.dir), store)
+    out.write(json.dumps(summary.to_dict(), indent=2, default=str) + "\n")
+    return 0
+
+
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     settings = _settings(args)
     with _open(args, read_only=True) as store:
@@ -224,6 +277,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_output(with_db(sub.add_parser("quotes", help="query stored quotes")))
     p.add_argument("--doc", help="only this document")
     p.set_defaults(func=cmd_quotes)
+
+    p = with_output(with_db(sub.add_parser("stances", help="who stands for or against what, and changes")))
+    p.add_argument("--issue", help="only this issue key (e.g. removal-of:Bashar al-Assad)")
+    p.set_defaults(func=cmd_stances)
+
+    p = with_output(with_db(sub.add_parser("commitments", help="announced commitments, tracked")))
+    p.add_argument("--status", choices=("pending", "kept", "missed"))
+    p.add_argument("--due-before", type=_iso_date, help="only those due on or before this date")
+    p.set_defaults(func=cmd_commitments)
+
+    p = sub.add_parser("batch", help="code JSONL/CSV/Parquet corpora on a Dask cluster into Parquet")
+    p.add_argument("inputs", nargs="+")
+    p.add_argument("--out", required=True, help="output directory (partitions already there are skipped)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://HOST:8786")
+    group.add_argument("--workers", type=int, help="worker processes of a local cluster (default: all cores)")
+    p.add_argument("--partition-size", type=int, default=200, help="documents per partition")
+    p.set_defaults(func=cmd_batch)
+
+    p = with_db(sub.add_parser("load", help="load the Parquet output of `detente batch` into the store"))
+    p.add_argument("dir")
+    p.set_defaults(func=cmd_load)
 
     p = with_db(sub.add_parser("show", help="a stored document with its findings highlighted"))
     p.add_argument("doc_id", help="document id or a unique prefix of 6+ characters")

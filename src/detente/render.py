@@ -119,6 +119,11 @@ def show_document(record: dict, out: TextIO, color: bool | None = None) -> None:
                                             ensure_ascii=False) + "\n")
 
 
+def entity_label(entity: dict) -> str:
+    """"CODE SECTOR" of an entity record, "?" when it has no code."""
+    return _label(entity)
+
+
 def _label(entity: dict) -> str:
     if not entity or not entity.get("code"):
         return "?"

@@ -285,3 +285,25 @@ def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]],
             record["status"] = "missed"
         tracked.append(record)
     return tracked
+
+
+# ------------------------------------------------------------------------------------------- the store
+def track_store(store) -> list[dict[str, Any]]:
+    """Every stored commitment tracked against every stored event; coverage runs to the latest publication."""
+    import json
+
+    documents = store.documents()
+    published = dict(zip(documents["id"], documents["published"].astype(str)))
+    commitments = []
+    for row in store.commitments().itertuples():
+        record = json.loads(row.record)
+        record.setdefault("published", published.get(row.doc_id))
+        record["doc_id"] = row.doc_id
+        commitments.append(record)
+    events = []
+    for row in store.events().itertuples():
+        record = json.loads(row.record)
+        record["doc_id"], record["published"] = row.doc_id, str(row.published)
+        events.append(record)
+    dates = [d[:10] for d in published.values() if d and d[:4].isdigit()]
+    return track(commitments, events, max(dates)) if dates else commitments
