@@ -519,7 +519,7 @@ class _DocumentQuotes:
                 if token.lemma_.lower() in lemmas and token.pos_ in ("VERB", "AUX") \
                         and not self._inside_quote(at) and not span.start <= at < span.end:
                     cue = token
-                if token.head is token:
+                if token.head.i == token.i:
                     break
                 token = token.head
             if cue is not None:
@@ -540,7 +540,7 @@ class _DocumentQuotes:
         for _ in range(3):
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl") \
-                    or head.head is head:
+                    or head.head.i == head.i:
                 break
             head = head.head
         if subject is not None and subject.lower_ in ("who", "which", "that") and head.dep_ == "relcl":

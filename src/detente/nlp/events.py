@@ -1,0 +1,447 @@
+"""PLOVER events: who did what to whom, when and where, and whether it happened.
+
+The `events` component reads parsed sentences (doc.sentences with spaCy spans), actor mentions
+(doc.mentions), time expressions (doc.timexes), places (doc.places) and the publication date, and assigns
+doc.events.  Each event comes from one trigger of the data lexicon (data/events/triggers.yaml): a verb, a
+noun naming its own participants, or a multiword pattern on the dependency tree.  Precision first: reporting
+verbs never code events, an embedded trigger ("agreed to *meet*") yields to the one governing it, verbal
+categories need an actor with a code, and identical events of one document are kept once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from detente.model import Document, Entity, Event, Place
+from detente.nlp import event_modality as modality
+from detente.nlp.event_roles import MentionIndex, RoleFinder, dedupe
+from detente.nlp.lexicon import Lexicon, Trigger, load_lexicon
+from detente.pipeline import component
+from detente.settings import Settings
+
+# Tokens inside these named entities are names, not triggers ("International Syria Support Group").
+NAME_ENTITY_TYPES = frozenset({"ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT",
+                               "EVENT", "LANGUAGE"})
+VERB_TAGS = frozenset({"VERB"})
+NOUN_TAGS = frozenset({"NOUN"})
+# Prepositions under a noun trigger that introduce its own participants.
+NOUN_ACTOR_PREPS = frozenset({"between", "among", "by"})
+NOUN_RECIPIENT_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at"})
+# Dependencies a trigger sits in when it repeats its governor's event rather than starting a new one.
+CONJUNCT_DEPS = frozenset({"conj"})
+MATERIAL_CONFLICT = 4
+# Material cooperation is always done *to* someone (PLOVER "Requires recipient: Yes"); without a recipient or
+# a reciprocal pair of actors, "gave", "provided" or "cooperated" are too often not events at all.
+NEEDS_RECIPIENT = frozenset({"AID", "COOPERATE"})
+# Categories whose recipient may be the subject of the clause they govern ("demanded that the US cancel").
+ADDRESSED = frozenset({"REQUEST", "ACCUSE"})
+# PLOVER's reading of modality (manual, AGREE and THREATEN): a promised or intended cooperative act is an
+# AGREE, a promised or conditional conflictual act a THREATEN, an announced retreat a CONCEDE, and a refusal
+# ("will not meet", "failed to reach agreement") of a cooperative act a REJECT.
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
+CONFLICTUAL = frozenset({"ASSAULT", "COERCE", "PROTEST", "SANCTION", "MOBILIZE"})
+REFUSABLE = COOPERATIVE | {"AGREE", "CONCEDE", "RETREAT"}
+COMMITMENT_CUES = frozenset({"future", "intention", "reported_would", "modal"})
+REFUSAL_CUES = frozenset({"refusal", "denial_verb"})
+# Confidence lost per level of embedding, so a sentence's main clause gives its main event.
+DEPTH_PENALTY = 0.01
+MAX_DEPTH_PENALTY = 0.1
+# Confidence of a coded event (tuned by eye on the seed article and PLOVER gold; see evaluate/floors.yaml).
+BASE_CONFIDENCE = 0.55
+PHRASE_BONUS = 0.15
+RECIPIENT_BONUS = 0.1
+UNCODED_PENALTY = 0.25
+NOUN_PENALTY = 0.05
+
+
+@dataclass
+class Match:
+    """A trigger found in a sentence: its token, the lexicon reading and the words that matched."""
+
+    token: Any
+    trigger: Trigger
+    words: list[Any]
+    kind: str  # "verb", "noun" or "phrase"
+
+
+def reclassify(category: str, status: str, cue: str) -> tuple[str, str]:
+    """(category, status) after PLOVER's modality conventions; the status keeps the modality of the act."""
+    if cue in REFUSAL_CUES and category in REFUSABLE:
+        return "REJECT", "occurred"
+    if cue in COMMITMENT_CUES:
+        if category in COOPERATIVE:
+            return "AGREE", status
+        if category in CONFLICTUAL:
+            return "THREATEN", status
+        if category == "RETREAT":
+            return "CONCEDE", status
+    return category, status
+
+
+def _timex_event_date():
+    """detente.nlp.timex.event_date when the timex stage provides it, else None."""
+    try:
+        module = importlib.import_module("detente.nlp.timex")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "event_date", None)
+
+
+@lru_cache(maxsize=1)
+def _event_date_function():
+    return _timex_event_date()
+
+
+def find_triggers(span, lexicon: Lexicon) -> list[Match]:
+    """Trigger matches of a parsed sentence, one per token, phrases before single words."""
+    matches = []
+    for token in span:
+        if token.ent_type_ in NAME_ENTITY_TYPES and token.pos_ == "PROPN":
+            continue
+        if token.ent_type_ in NAME_ENTITY_TYPES and token.ent_iob_ != "O" and _inside_name(token):
+            continue
+        lemma = verb_lemma(token, lexicon) if token.pos_ in VERB_TAGS else token.lemma_.lower()
+        match = _phrase_match(token, lemma, lexicon)
+        if match is None and token.pos_ in VERB_TAGS and lemma in lexicon.verbs:
+            match = Match(token, lexicon.verbs[lemma], [token], "verb")
+        if match is None and token.pos_ in NOUN_TAGS and lemma in lexicon.nouns:
+            match = Match(token, lexicon.nouns[lemma], [token], "noun")
+        if match is not None:
+            if match.kind == "phrase" and token.pos_ in NOUN_TAGS:
+                match.kind = "noun"  # "war games", "air strike": a nominal event, coded like a noun trigger
+            matches.append(match)
+    return matches
+
+
+def verb_lemma(token, lexicon: Lexicon) -> str:
+    """The token's lemma, or a lexicon lemma its form inflects when the lemmatiser slipped ("staged" -> "stag")."""
+    lemma = token.lemma_.lower()
+    if lemma in lexicon.verbs or lemma in lexicon.phrases:
+        return lemma
+    form = token.lower_
+    for suffix, ending in (("ed", "e"), ("ed", ""), ("ies", "y"), ("es", "e"), ("s", ""), ("ing", "e"), ("ing", "")):
+        if form.endswith(suffix):
+            candidate = form[: -len(suffix)] + ending
+            if candidate in lexicon.verbs or candidate in lexicon.phrases:
+                return candidate
+    return lemma
+
+
+def _inside_name(token) -> bool:
+    """Whether a common noun sits inside a multi-word proper name (spaCy's entity covers capitalised words)."""
+    return token.is_title and token.i > 0 and token.nbor(-1).ent_type_ == token.ent_type_
+
+
+def _phrase_match(token, lemma: str, lexicon: Lexicon) -> Match | None:
+    phrases = lexicon.phrases.get(lemma)
+    if not phrases:
+        return None
+    below: dict[str, Any] = {}
+    for child in token.children:
+        below.setdefault(child.lemma_.lower(), child)
+        for grandchild in child.children:
+            below.setdefault(grandchild.lemma_.lower(), grandchild)
+    for phrase in phrases:
+        if all(word in below for word in phrase.children):
+            words = sorted([token, *(below[w] for w in phrase.children)], key=lambda t: t.i)
+            return Match(token, phrase.trigger, words, "phrase")
+    return None
+
+
+def clause_verb_of(token):
+    """The verb heading the clause a trigger sits in (the trigger itself when it is a verb)."""
+    node = token
+    for _ in range(8):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+            return node
+        node = node.head
+    return node
+
+
+class SentenceCoder:
+    """Codes the events of one parsed sentence."""
+
+    def __init__(self, doc: Document, index: int, mentions: MentionIndex, lexicon: Lexicon):
+        self.doc = doc
+        self.index = index
+        self.sentence = doc.sentences[index]
+        self.lexicon = lexicon
+        self.cues = lexicon.cues
+        self.roles = RoleFinder(doc, self.sentence, mentions, lexicon.cues)
+
+    def code(self) -> list[Event]:
+        """Events of the sentence, governing triggers before the ones they embed."""
+        matches = find_triggers(self.sentence.span, self.lexicon)
+        matches.sort(key=lambda m: _depth(m.token))
+        emitted: dict[int, Event] = {}
+        consumed = {w.i for m in matches if m.kind == "phrase" for w in m.words if w.i != m.token.i}
+        for token, event in self.obligations():
+            emitted[token.i] = event
+        for match in matches:
+            if match.token.i in consumed:
+                continue
+            event = self.code_match(match, emitted)
+            if event is not None:
+                emitted[match.token.i] = event
+        return [emitted[i] for i in sorted(emitted)]
+
+    def obligations(self) -> list[tuple[Any, Event]]:
+        """REQUEST events of reported obligations: "Russia said Sudan must return the helicopter"."""
+        found = []
+        obligation = self.cues.get("obligation", frozenset())
+        for token in self.sentence.span:
+            if token.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lower_ in obligation for c in token.children):
+                continue
+            speakers = self.roles.speaker(token)
+            if not any(s.code for s in speakers):
+                continue
+            addressees = self.roles.entities(self.roles.subject(token))
+            addressees = [a for a in addressees if all(a.code != s.code for s in speakers)]
+            words = [c for c in token.children if c.dep_ == "aux" and c.lower_ in obligation] + [token]
+            trigger = Trigger("REQUEST", None, "modal:" + words[0].lower_)
+            match = Match(token, trigger, words, "modal")
+            found.append((token, self.build(match, token, speakers, addressees, self.lexicon.categories["REQUEST"])))
+        return found
+
+    def code_match(self, match: Match, emitted: dict[int, Event]) -> Event | None:
+        """The event of one trigger, or None when it lacks an actor or repeats its governor's event."""
+        token, trigger = match.token, match.trigger
+        own = self.noun_participants(token, trigger.category) if match.kind == "noun" else None
+        if self.governed(token, emitted) and not (own and own[0]):
+            return None
+        verb = clause_verb_of(token)
+        if match.kind == "noun":
+            actors, recipients = own if own else ([], [])
+            if not actors:
+                if not self.light_object(token, verb):
+                    return None
+                actors, recipients_of_light = self.verb_roles(verb)
+                recipients = recipients or recipients_of_light
+        else:
+            actors, recipients = self.verb_roles(token)
+        category = trigger.category
+        table = self.lexicon.categories[category]
+        if not any(a.code for a in actors):
+            if not table.get("uncoded_actor"):
+                return None
+            subject = self.roles.agent(verb) or self.roles.subject(verb)
+            actors = actors or self.roles.uncoded(subject)
+            if not actors and not self.unattributed_passive(verb):
+                return None
+        if not recipients and category in ADDRESSED and match.kind != "noun":
+            recipients = self.roles.addressee(token)
+        if not recipients and match.kind != "noun":  # "refused to meet Iran", "agreed to visit Iran"
+            for clause in (c for c in token.children if c.dep_ == "xcomp"):
+                recipients = self.roles.recipients_of_verb(clause, passive=False)
+                break
+        recipients = [r for r in recipients if all(r.start != a.start for a in actors)]
+        if trigger.mode == "visit" and not recipients:
+            recipients = self.destination(token, verb, actors)
+        if category in NEEDS_RECIPIENT and not recipients and len(actors) < 2:
+            return None
+        return self.build(match, verb, actors, recipients, table)
+
+    # -- roles --
+    def unattributed_passive(self, verb) -> bool:
+        """A passive without "by" ("three civilians were killed"): the act is reported, its author unknown."""
+        return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) and self.roles.agent(verb) is None
+
+    def verb_roles(self, verb) -> tuple[list[Entity], list[Entity]]:
+        """Actors and recipients of a verb trigger, passive voice included."""
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            actors = self.roles.entities(self.roles.agent(verb))
+        else:
+            actors = self.roles.actors_of_subject(self.roles.subject(verb))
+        recipients = self.roles.recipients_of_verb(verb, passive)
+        return actors, recipients
+
+    def noun_participants(self, noun, category: str) -> tuple[list[Entity], list[Entity]]:
+        """Participants a noun trigger names itself: "X's attack", "talks between X and Y", "meeting of X"."""
+        actors: list[Entity] = []
+        # A name compounded onto a verbal noun is usually its topic ("Syria talks", "Iran deal"); onto a
+        # material one, its author ("US air strikes").
+        material = self.lexicon.categories[category]["quad_code"] == MATERIAL_CONFLICT
+        for child in noun.children:
+            if child.dep_ == "poss" or (child.dep_ == "amod" and child.pos_ == "ADJ") or \
+                    (material and child.dep_ == "compound" and child.pos_ == "PROPN"):
+                actors.extend(self.roles.entities(child))
+        for pobj in self.roles.prep_objects(noun, NOUN_ACTOR_PREPS | {"of"}):
+            if pobj.head.lower_ == "of" and noun.lemma_.lower() not in self.cues.get("of_heads", frozenset()):
+                continue
+            actors.extend(self.roles.entities(pobj))
+        recipients = []
+        for pobj in self.roles.prep_objects(noun, NOUN_RECIPIENT_PREPS):
+            recipients.extend(self.roles.entities(pobj))
+        return dedupe(actors), dedupe(recipients)
+
+    def light_object(self, noun, verb) -> bool:
+        """Whether a noun trigger is the object of a light verb whose subject acts ("held talks")."""
+        if verb.lemma_.lower() not in self.cues.get("light", frozenset()):
+            return False
+        node = noun
+        while node.i != verb.i and node.head.i != node.i:
+            if node.dep_ in ("dobj", "pobj", "attr", "conj", "prep", "nsubjpass", "compound", "obj"):
+                node = node.head
+            else:
+                return False
+        return node.i == verb.i
+
+    def governed(self, token, emitted: dict[int, Event]) -> bool:
+        """Whether an emitted trigger above `token` already codes its event ("agreed to form ... to meet")."""
+        node = token
+        for _ in range(10):
+            if node.head.i == node.i:
+                return False
+            dep, node = node.dep_, node.head
+            if dep in CONJUNCT_DEPS:
+                continue  # a conjoined verb is a sibling event, not an embedded one
+            if node.i in emitted:
+                return True
+            if node.lemma_.lower() in self.cues.get("reporting", frozenset()):
+                return False
+        return False
+
+    def destination(self, token, verb, actors: list[Entity]) -> list[Entity]:
+        """For visits without a recipient mention: the government of the country visited."""
+        preps = frozenset({"in", "at", "to"})
+        place = self.roles.places_of(token, self.doc.places, preps) or self.roles.places_of(verb, self.doc.places, preps)
+        if place is None or not place.country or any(a.code == place.country for a in actors):
+            return []
+        return [Entity(code=place.country, sector=["GOV"], entity_text=place.text, identifier_text=place.name,
+                       start=place.start, end=place.end, rule="visit destination")]
+
+    # -- the event record --
+    def build(self, match: Match, verb, actors: list[Entity], recipients: list[Entity],
+              table: dict[str, Any]) -> Event:
+        """The Event of a trigger with its roles known: status, date, place, context, scores."""
+        token, trigger = match.token, match.trigger
+        roles = self.roles
+        status, cue = modality.clause_status(token, verb, self.cues)
+        if match.kind == "noun" and cue in COMMITMENT_CUES:
+            category = trigger.category  # a scheduled event ("the talks will go ahead"), not a promise
+        else:
+            category, status = reclassify(trigger.category, status, cue)
+        mode = [trigger.mode] if trigger.mode and category == trigger.category else []
+        table = self.lexicon.categories[category]
+        ranges = modality.clause_range(verb, token, roles.offset)
+        date, precision = self.event_date(ranges, roles.start(token))
+        if status == "occurred" and precision != "publication" and modality.after_publication(date, self.doc.published):
+            status = "planned"
+        scale = table.get("mode_scale", {}).get(mode[0] if mode else None, table["event_scale"])
+        confidence = BASE_CONFIDENCE + (PHRASE_BONUS if match.kind == "phrase" else 0.0)
+        confidence += RECIPIENT_BONUS if recipients else 0.0
+        confidence -= UNCODED_PENALTY if not any(a.code for a in actors) else 0.0
+        confidence -= NOUN_PENALTY if match.kind == "noun" else 0.0
+        confidence -= min(MAX_DEPTH_PENALTY, DEPTH_PENALTY * _depth(token))
+        start = roles.start(token)
+        return Event(
+            id=f"{self.doc.id}-s{self.index}-t{start}",
+            event=[category],
+            actor=actors,
+            recipient=recipients,
+            date=date,
+            date_precision=precision,
+            mode=mode,
+            context=self.contexts(verb, token),
+            event_loc=self.location([*match.words, verb]),
+            event_text=" ".join(w.text for w in match.words),
+            quad_code=table["quad_code"],
+            event_scale=float(scale),
+            text_info={"sequence": self.index, "start": self.sentence.start, "end": self.sentence.end},
+            status=status,
+            cameo=trigger.cameo if trigger.cameo and category == trigger.category else table["cameo"],
+            confidence=max(0.05, min(0.95, confidence)),
+            rule=trigger.rule if category == trigger.category else f"{trigger.rule} ({cue} -> {category})",
+        )
+
+    def event_date(self, ranges: list[tuple[int, int]], head: int) -> tuple[str | None, str]:
+        """The date of the timex attached to the trigger's clause, else the publication date."""
+        external = _event_date_function()
+        if external is not None:
+            for start, end in ranges:
+                value, precision = external(self.doc, start, end, head)
+                if precision not in ("publication", "unknown"):
+                    return value, precision
+        else:
+            timex = modality.attached_timex(self.doc, ranges, head)
+            if timex is not None:
+                return timex.value, modality.precision_of(timex.value)
+        if self.doc.published:
+            return self.doc.published[:10], "publication"
+        return None, "unknown"
+
+    def location(self, tokens: list) -> Place | None:
+        """The place attached to a trigger word or its clause verb, else the dateline place, else None."""
+        for token in tokens:
+            place = self.roles.places_of(token, self.doc.places)
+            if place is not None:
+                return place
+        dateline = self.doc.notes.get("dateline")
+        return dateline if isinstance(dateline, Place) else None
+
+    def contexts(self, verb, token) -> list[str]:
+        """PLOVER contexts suggested by words of the trigger's clause."""
+        found = set()
+        for word in verb.subtree:
+            context = self.lexicon.contexts.get(word.lemma_.lower())
+            if context:
+                found.add(context)
+        return sorted(found)
+
+
+def _depth(token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def event_key(event: Event) -> tuple:
+    """What makes two events of one document the same report: category, parties, status and date."""
+    parties = lambda entities: frozenset(e.label() if e.code else e.entity_text.lower() for e in entities)  # noqa: E731
+    return (tuple(event.event), parties(event.actor), parties(event.recipient), event.status, event.date)
+
+
+def merge_repeats(events: list[Event]) -> list[Event]:
+    """Events with a key seen earlier in the document dropped (headline, lead and body repeat one event)."""
+    seen, kept = set(), []
+    for event in events:
+        key = event_key(event)
+        if key not in seen:
+            seen.add(key)
+            kept.append(event)
+    return kept
+
+
+def code_document(doc: Document, lexicon: Lexicon | None = None) -> list[Event]:
+    """The PLOVER events of a document whose sentences are parsed and whose mentions are coded."""
+    lexicon = lexicon or load_lexicon()
+    mentions = MentionIndex(doc)
+    events: list[Event] = []
+    for index, sentence in enumerate(doc.sentences):
+        if sentence.span is None:
+            continue
+        events.extend(SentenceCoder(doc, index, mentions, lexicon).code())
+    return merge_repeats(events)
+
+
+@component("events")
+class Events:
+    """Codes PLOVER events (category, actor, recipient, mode, context, status, date, place) per sentence."""
+
+    version = "1"
+    requires = ("sentences", "mentions", "timexes", "places", "published")
+    assigns = ("events",)
+
+    def __init__(self, settings: Settings) -> None:
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Document) -> Document:
+        doc.events = code_document(doc, self.lexicon)
+        return doc
+

@@ -1,0 +1,57 @@
+"""ConfliBERT CAMEO class and NER scoring helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.evaluate.conflibert import (cameo_quad, evaluate_class, gold_spans, is_class_gold, is_ner_gold,
+                                         penta_to_quad, predicted_spans, read_conll, token_offsets)
+from detente.model import Document, Entity, Event
+
+
+@pytest.mark.parametrize("cameo, quad", [("03", 1), ("05", 1), ("07", 2), ("08", 2), ("09", 3), ("13", 3),
+                                         ("14", 4), ("18", 4), ("20", 4), (None, None), ("xx", None)])
+def test_cameo_quad(cameo, quad):
+    assert cameo_quad(cameo) == quad
+
+
+@pytest.mark.parametrize("label, quad", [(0, 1), (1, 1), (2, 2), (3, 3), (4, 4)])
+def test_penta_to_quad(label, quad):
+    assert penta_to_quad(label) == quad
+
+
+CONLL = "Iraqi B-S\ntroops I-S\nattacked O\nthe B-T\nKurds I-T\n. O\n\nTalks B-R\nended O\n"
+
+
+def test_read_conll_and_spans(tmp_path):
+    path = tmp_path / "ner.txt"
+    path.write_text(CONLL)
+    first, second = read_conll(path)
+    assert gold_spans(first, "S") == {(0, 2)} and gold_spans(first, "T") == {(3, 5)}
+    assert gold_spans(second, "S") == {(0, 1)} == gold_spans(second, "T")
+    assert is_ner_gold(path)
+
+
+def test_predicted_spans_from_event_entities():
+    tokens = [("Iraqi", "B-S"), ("troops", "I-S"), ("attacked", "O"), ("the", "B-T"), ("Kurds", "I-T")]
+    text, offsets = token_offsets(tokens)
+    assert text == "Iraqi troops attacked the Kurds"
+    event = Event(id="e", event=["ASSAULT"], actor=[Entity(code="IRQ", start=0, end=12)],
+                  recipient=[Entity(code="IRQ", start=26, end=31)])
+    assert predicted_spans([event], offsets, "S") == {(0, 2)}
+    assert predicted_spans([event], offsets, "T") == {(4, 5)}
+
+
+def test_evaluate_class_with_a_stub_pipeline(tmp_path):
+    path = tmp_path / "class.tsv"
+    path.write_text("Troops attacked.\t4\r\nLeaders met.\t1\r\nHe spoke.\t0\r\n")
+    assert is_class_gold(path)
+
+    def pipeline(doc: Document) -> Document:
+        doc.events = [Event(id="e", event=["ASSAULT"], cameo="18")] if "attacked" in doc.body else []
+        return doc
+
+    report = evaluate_class([path], pipeline)
+    assert report["sentences"] == 3
+    assert report["quad_accuracy"] == 1.0  # no event counts as a statement, i.e. verbal cooperation
+    assert report["penta_accuracy"] == pytest.approx(0.6667)
