@@ -172,3 +172,41 @@ def test_ingest_killed_with_sigkill_resumes_without_duplicates(tmp_path):
     assert code == 0, text
     assert f"duplicates {stored_before}" in text
     assert _count(db) == (n, n)
+
+
+def test_wire_copy_is_stored_as_near_duplicate_and_not_coded(tmp_path):
+    original = ("Egypt and Ethiopia held talks in Kinshasa on Tuesday on the Grand Ethiopian Renaissance Dam, "
+                "officials said, after months of deadlock over how fast the reservoir should be filled. The "
+                "African Union, which is mediating, said the delegations would meet again next week and hoped "
+                "to reach a binding agreement by June.")
+    copy = original.replace("officials said", "officials told reporters") + " (Reuters)"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "published": "2021-04-07", "text": t}) + "\n"
+                              for i, t in (("orig", original), ("copy", copy))))
+    db = str(tmp_path / "n.duckdb")
+    code, text = run("ingest", "--db", db, "-q", str(corpus))
+    assert code == 0 and "stored 2" in text and "near-duplicates 1" in text
+    code, text = run("show", "--db", db, "copy", "--json")
+    record = json.loads(text)
+    assert record["near_duplicate_of"] == "orig" and record["events"] == []
+    assert json.loads(run("show", "--db", db, "orig", "--json")[1])["events"]
+
+
+def test_stances_commitments_processes_and_timeline(tmp_path):
+    db = str(tmp_path / "p.duckdb")
+    assert run("ingest", "--db", db, "-q", str(EXAMPLES))[0] == 0
+    code, text = run("commitments", "--db", db, "--format", "json")
+    commitments = [json.loads(line) for line in text.splitlines()]
+    assert code == 0 and commitments
+    assert {c["status"] for c in commitments} <= {"pending", "kept", "missed"}
+    code, text = run("commitments", "--db", db, "--status", "pending", "--format", "json")
+    assert all(json.loads(line)["status"] == "pending" for line in text.splitlines())
+    code, text = run("stances", "--db", db, "--format", "json")
+    assert code == 0 and text.strip()
+    code, text = run("processes", "--db", db, "--format", "json")
+    processes = [json.loads(line) for line in text.splitlines()]
+    assert code == 0 and processes
+    first = processes[0]
+    code, text = run("timeline", "--db", db, first["id"], "--format", "json")
+    assert code == 0 and text.strip()
+    assert run("timeline", "--db", db, "no such process anywhere")[0] == 2

@@ -132,6 +132,32 @@ def cmd_commitments(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_processes(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.processes import processes_from_store
+
+    with _open(args, read_only=True) as store:
+        render.write_frame(processes_from_store(store), args.format, args.output, out)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.processes import timeline_from_store
+
+    with _open(args, read_only=True) as store:
+        frame = timeline_from_store(store, args.process)
+    if frame is None:
+        raise UsageError("E210", key=args.process)
+    render.write_frame(frame, args.format, args.output, out)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from detente.api import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     from detente.batch import run_batch
 
@@ -286,6 +312,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=("pending", "kept", "missed"))
     p.add_argument("--due-before", type=_iso_date, help="only those due on or before this date")
     p.set_defaults(func=cmd_commitments)
+
+    p = with_output(with_db(sub.add_parser("processes", help="diplomatic processes: events grouped over time")))
+    p.set_defaults(func=cmd_processes)
+
+    p = with_output(with_db(sub.add_parser("timeline", help="the dated sequence of one process, with sources")))
+    p.add_argument("process", help="process id, id prefix, or (part of) its name")
+    p.set_defaults(func=cmd_timeline)
+
+    p = with_db(sub.add_parser("serve", help="the HTTP API and the web dashboard"))
+    p.add_argument("--host", help="address to bind (default 127.0.0.1, from server.host)")
+    p.add_argument("--port", type=int, help="port (default 8000, from server.port)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("batch", help="code JSONL/CSV/Parquet corpora on a Dask cluster into Parquet")
     p.add_argument("inputs", nargs="+")

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "E206": "No document with id '{doc_id}' in {db}; `detente documents` lists them.",
     "E207": "Cannot open the database at {path}: {detail}.",
     "E208": "Unknown gold set '{path}'; `detente eval --help` lists the readers.",
+    "E210": "No process matches '{key}'; `detente processes` lists them.",
     "E209": "No space left on the device holding {path}; free space or use another --db. Nothing from the "
             "current batch was stored; rerun the command to resume.",
 }

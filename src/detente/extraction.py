@@ -16,6 +16,7 @@ from functools import lru_cache
 from detente.errors import DetenteError
 from detente.ingest import read_inputs
 from detente.model import Document
+from detente.neardup import NearDuplicateIndex, flag_near_duplicates
 from detente.pipeline import Pipeline
 from detente.settings import Settings, load_settings
 
@@ -29,6 +30,7 @@ class IngestSummary:
     read: int = 0
     stored: int = 0
     duplicates: int = 0
+    near_duplicates: int = 0
     events: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (source, code, message)
     run_id: str | None = None
@@ -40,7 +42,8 @@ class IngestSummary:
 
     def to_dict(self) -> dict:
         return {
-            "read": self.read, "stored": self.stored, "duplicates": self.duplicates, "events": self.events,
+            "read": self.read, "stored": self.stored, "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates, "events": self.events,
             "rejected": [{"source": s, "code": c, "message": m} for s, c, m in self.rejected],
             "run_id": self.run_id,
         }
@@ -122,6 +125,7 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
     summary.run_id = store.begin_run("ingest", list(inputs))
     # A resumed run meets the rejections of the killed one again: report them, but store each only once.
     recorded = {(r.source, r.doc_id, r.code) for r in store.rejections().itertuples()}
+    near = _near_duplicate_index(store)
     for batch in _batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
         summary.read += len(batch)
         fresh, seen = [], set()
@@ -132,7 +136,13 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
                 continue
             seen.add(doc.content_hash)
             fresh.append(doc)
-        coded = list(code_documents(fresh, pipeline))
+        copies = flag_near_duplicates([d for d in fresh if d.rejected is None and d.body], near)
+        for doc in fresh:
+            if doc.id in copies:
+                # Stored with its link and body for provenance, but not coded a second time.
+                doc.near_duplicate_of = copies[doc.id][0]
+                summary.near_duplicates += 1
+        coded = [doc if doc.near_duplicate_of else pipeline(complete_metadata(doc)) for doc in fresh]
         summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
                                 for d in coded if d.rejected is not None)
         to_store = [d for d in coded if d.rejected is None
@@ -145,6 +155,14 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
             on_progress(summary)
     store.finish_run(summary.run_id, summary.to_dict())
     return summary
+
+
+def _near_duplicate_index(store) -> NearDuplicateIndex:
+    """MinHash index of the stored documents' bodies, so copies of earlier articles are recognised."""
+    index = NearDuplicateIndex()
+    for row in store.documents().itertuples():
+        index.add(row.id, row.body, getattr(row, "published", None))
+    return index
 
 
 def _write(store, docs: list[Document], run_id, settings: Settings):

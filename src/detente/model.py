@@ -182,6 +182,8 @@ class Document:
     timexes: list[Timex] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     rejected: Rejection | None = None
+    # Id of the stored document this one is a wire copy or light rewrite of; such copies are not coded again.
+    near_duplicate_of: str | None = None
     # Free-form notes stages leave for `explain` and for later stages (e.g. the document's focus country).
     notes: dict[str, Any] = field(default_factory=dict)
 
@@ -212,6 +214,7 @@ class Document:
             "timexes": [t.public() for t in self.timexes],
             "places": [_plain(p) for p in self.places],
             "rejected": _plain(self.rejected) if self.rejected else None,
+            "near_duplicate_of": self.near_duplicate_of,
         }
 
 

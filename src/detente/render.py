@@ -67,7 +67,8 @@ def _emit(text: str, out_path: str | None, out: TextIO) -> None:
 def summary(result: dict, out: TextIO) -> None:
     """Print an ingest summary: counts, then each rejection with its code and what to do."""
     out.write(f"read {result['read']}  stored {result['stored']}  duplicates {result['duplicates']}  "
-              f"rejected {len(result['rejected'])}  events {result['events']}\n")
+              f"near-duplicates {result.get('near_duplicates', 0)}  rejected {len(result['rejected'])}  "
+              f"events {result['events']}\n")
     for item in result["rejected"]:
         out.write(f"  rejected {item['source']}: {item['code']} {item['message']}\n")
 

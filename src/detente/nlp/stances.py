@@ -644,10 +644,15 @@ MATRIX_COLUMNS = ["holder", "issue_key", "issue", "first_polarity", "first_date"
                   "changes", "stances", "documents"]
 
 
-def stance_matrix(stances: list[dict[str, Any]]):
-    """Holders x issues: per pair the first and last polarity with their dates, flips and counts."""
+def stance_matrix(stances):
+    """Holders x issues: per pair the first and last polarity with their dates, flips and counts.
+
+    Takes stance records (dicts) or the store's stances DataFrame.
+    """
     import pandas as pd
 
+    if isinstance(stances, pd.DataFrame):
+        stances = stances.to_dict("records")
     rows = []
     for record in stances:
         rows.append({"holder": _record_holder(record), "issue_key": record.get("issue_key"),

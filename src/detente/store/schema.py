@@ -92,6 +92,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             run_id BIGINT, source VARCHAR, doc_id VARCHAR, code VARCHAR NOT NULL, message VARCHAR,
             rejected_at TIMESTAMP NOT NULL)""",
     )),
+    # The API's map needs event coordinates without parsing each record, and its document view and
+    # filters look rows up by document and date; existing rows get their coordinates from the record.
+    Migration(2, "event coordinates and read indexes", (
+        "ALTER TABLE events ADD COLUMN place_lat DOUBLE PRECISION",
+        "ALTER TABLE events ADD COLUMN place_lon DOUBLE PRECISION",
+        "UPDATE events SET place_lat = CAST(record->'event_loc'->>'lat' AS DOUBLE PRECISION),"
+        " place_lon = CAST(record->'event_loc'->>'lon' AS DOUBLE PRECISION)"
+        " WHERE record->'event_loc'->>'lat' IS NOT NULL",
+        "CREATE INDEX events_doc_id ON events (doc_id)",
+        "CREATE INDEX events_event_date ON events (event_date)",
+        "CREATE INDEX documents_published_date ON documents (published_date)",
+        "CREATE INDEX quotes_doc_id ON quotes (doc_id)",
+        "CREATE INDEX mentions_doc_id ON mentions (doc_id)",
+        "CREATE INDEX places_doc_id ON places (doc_id)",
+        "CREATE INDEX timexes_doc_id ON timexes (doc_id)",
+        "CREATE INDEX commitments_due_date ON commitments (due_date)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
