@@ -85,15 +85,21 @@ def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
         frame = store.events(actor=args.actor, recipient=args.recipient, type=args.type, status=args.status,
                              since=args.since, until=args.until, limit=args.limit)
     if args.format == "table":
-        wanted = ("date", "actor", "event", "recipient", "status", "event_text", "doc_id")
-        frame = frame[[c for c in wanted if c in frame.columns]]
+        wanted = ("date", "actor_labels", "event_type", "recipient_labels", "status", "event_text", "place_name",
+                  "doc_id")
+        frame = frame[[c for c in wanted if c in frame.columns]].rename(
+            columns={"actor_labels": "actor", "event_type": "event", "recipient_labels": "recipient",
+                     "place_name": "where"})
     render.write_frame(frame, args.format, args.output, out)
     return 0
 
 
 def cmd_quotes(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args, read_only=True) as store:
-        render.write_frame(store.quotes(doc_id=args.doc), args.format, args.output, out)
+        frame = store.quotes(doc_id=args.doc, limit=args.limit)
+    if args.format == "table":
+        frame = frame[["doc_id", "speaker_label", "speaker_name", "kind", "cue", "text"]]
+    render.write_frame(frame, args.format, args.output, out)
     return 0
 
 
@@ -393,6 +399,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         sys.stderr.write(f"detente: {err}\n")
         # E2xx codes are about how detente was called or pointed at its database: usage errors.
         return 2 if isinstance(err, UsageError) or err.code.startswith("E2") else 1
+    except BrokenPipeError:
+        # The reader went away (`detente events | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("detente: interrupted; committed batches are kept, rerun the command to resume\n")
         return 130
