@@ -168,3 +168,19 @@ def test_openapi_lists_every_api_route(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/events", "/api/v1/events.csv", "/api/v1/series", "/api/v1/documents/{doc_id}"} <= set(spec["paths"])
     assert not any(path.startswith("/static") for path in spec["paths"])
+
+
+def test_processes_and_their_timelines(client):
+    response = client.get("/api/v1/processes")
+    assert response.status_code == 200
+    processes = response.json()["processes"]
+    assert processes and all(p["id"].startswith("pr-") and p["name"] for p in processes)
+    syria = [p for p in processes if p["topic"] == "SYR"]
+    assert syria, [p["name"] for p in processes]
+    timeline = client.get(f"/api/v1/processes/{syria[0]['id']}/timeline").json()["timeline"]
+    from detente.tracking import period
+
+    starts = [period(t["date"])[0] for t in timeline if t["date"]]
+    assert timeline and starts == sorted(starts)  # in date order, "2015-W50" before "2015-12-15"
+    missing = client.get("/api/v1/processes/no-such-process-at-all/timeline")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "E312"

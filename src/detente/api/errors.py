@@ -22,6 +22,7 @@ API_MESSAGES: dict[str, str] = {
     "E309": "Request too large: {detail}.",
     "E310": "Internal error ({detail}); please report it with the request that caused it.",
     "E311": "No file {path} in the dashboard.",
+    "E312": "No process matches '{key}'; GET /api/v1/processes lists them.",
 }
 
 

@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -328,3 +328,23 @@ def list_actors(request: Request, limit: PageSize = 100) -> dict[str, Any]:
 def list_runs(request: Request) -> dict[str, Any]:
     """Every ingest run, oldest first."""
     return {"runs": _rows(_store(request).runs(as_arrow=True))}
+
+
+@router.get("/processes", summary="Diplomatic processes: merged events grouped by topic, family and time")
+def list_processes(request: Request) -> dict[str, Any]:
+    """Every process with its id, readable name, span and counts."""
+    from detente.processes import processes_from_store
+
+    frame = processes_from_store(_store(request))
+    return {"processes": json.loads(frame.to_json(orient="records", date_format="iso"))}
+
+
+@router.get("/processes/{key}/timeline", summary="The dated sequence of one process, with sources")
+def process_timeline(request: Request, key: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+    """Events, commitments, stances and quotes of one process (id, id prefix or part of its name), by date."""
+    from detente.processes import timeline_from_store
+
+    frame = timeline_from_store(_store(request), key)
+    if frame is None:
+        raise ApiError(404, "E312", key=key[:80])
+    return {"timeline": json.loads(frame.to_json(orient="records", date_format="iso"))}
