@@ -135,3 +135,17 @@ def test_raw_path_traversal_is_refused_by_the_live_server(base_url, raw_path):
         connection.close()
     assert response.status in (400, 404)
     assert "import" not in body and "root:" not in body and "token" not in body
+
+
+def test_timeline_lists_processes_and_opens_one(page, base_url):
+    page.goto(base_url + "/timeline")
+    _settled(page)
+    page.wait_for_selector("#processes a[data-process]")  # the list loads beside the events, not before them
+    links = page.locator("#processes a[data-process]")
+    assert links.count() > 0
+    process_id = links.first.get_attribute("data-process")
+    links.first.click()
+    page.wait_for_url(re.compile(r"process=" + re.escape(process_id)))
+    page.wait_for_selector("#process-timeline tr td")
+    assert page.locator("#process-timeline tr").count() > 1
+    screenshot(page, "timeline-process")

@@ -312,10 +312,20 @@ def list_stances(request: Request, issue: FilterText = None, holder: FilterText 
 def list_commitments(request: Request, status: FilterText = None, due_before: IsoDate = None,
                      due_after: IsoDate = None, doc_id: FilterText = None,
                      limit: PageSize = 500) -> dict[str, Any]:
-    """Commitments, earliest due first; status is kept, missed or pending."""
-    table = _store(request).commitments(status=status, due_before=due_before, due_after=due_after,
-                                        doc_id=doc_id, limit=limit, as_arrow=True)
-    return {"commitments": _rows(table)}
+    """Commitments, earliest due first, tracked against every stored event: kept, missed or pending."""
+    from detente.tracking import track_store
+
+    store = _store(request)
+    tracked = {(c["doc_id"], (c.get("evidence") or {}).get("start")): c for c in track_store(store)}
+    rows = []
+    for row in _rows(store.commitments(due_before=due_before, due_after=due_after, doc_id=doc_id,
+                                       as_arrow=True)):
+        found = tracked.get((row["doc_id"], row.get("start_offset")))
+        if found:
+            row["status"], row["kept_by"] = found["status"], found.get("kept_by")
+        if not status or row["status"] == status:
+            rows.append(row)
+    return {"commitments": rows[:limit]}
 
 
 @router.get("/actors", summary="Coded actors by number of mentions")

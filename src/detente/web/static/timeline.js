@@ -10,6 +10,7 @@ async function load() {
   const filters = urlFilters(EVENT_FILTERS);
   status("Loading…");
   try {
+    loadProcesses(urlFilters(["process"]).process).catch((error) => status(error.message, true));
     const [events, commitments, stances, quotes] = await Promise.all([
       api("events", { ...filters, sort: "date", limit: 500 }),
       api("commitments", { due_after: filters.since, due_before: filters.until, limit: 500 }),
@@ -28,6 +29,21 @@ async function load() {
   } catch (error) {
     status(error.message, true);
   }
+}
+
+/** The processes list, and the chosen process's own dated sequence when the URL names one (?process=ID). */
+async function loadProcesses(chosen) {
+  const { processes } = await api("processes", {});
+  const items = processes.map((p) => html("li", {},
+    html("a", { href: "?process=" + encodeURIComponent(p.id), "data-process": p.id }, p.name),
+    ` ${p.start || "?"} – ${p.end || "?"}, ${p.events} events, ${p.documents} documents`));
+  document.getElementById("processes").replaceChildren(...items);
+  const table = document.getElementById("process-timeline");
+  if (!chosen) { table.replaceChildren(); return; }
+  const { timeline } = await api("processes/" + encodeURIComponent(chosen) + "/timeline", {});
+  const head = html("tr", {}, ["date", "kind", "what", "status", "sources"].map((name) => html("th", {}, name)));
+  table.replaceChildren(head, ...timeline.map((t) => html("tr", {}, html("td", {}, t.date || ""), html("td", {}, t.kind),
+    html("td", {}, t.what), html("td", {}, t.status || ""), html("td", {}, String(t.sources ?? "")))));
 }
 
 function eventDay(event) {
