@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detente.evaluate.conflibert import (cameo_quad, evaluate_class, gold_spans, is_class_gold, is_ner_gold,
-                                         penta_to_quad, predicted_spans, read_conll, token_offsets)
+                                         penta_to_quad, predicted_classes, predicted_spans, read_conll, token_offsets)
 from detente.model import Document, Entity, Event
 
 
@@ -55,3 +55,17 @@ def test_evaluate_class_with_a_stub_pipeline(tmp_path):
     assert report["sentences"] == 3
     assert report["quad_accuracy"] == 1.0  # no event counts as a statement, i.e. verbal cooperation
     assert report["penta_accuracy"] == pytest.approx(0.6667)
+
+
+@pytest.mark.parametrize("category, quad_code, cameo, expected", [
+    ("SANCTION", 3, "16", (3, 3)),  # the PLOVER quad table, not CAMEO's root 16
+    ("CONCEDE", 1, "08", (1, 1)),
+    ("REQUEST", 3, "02", (1, 1)),  # a trigger CAMEO files under appeals
+    ("ASSAULT", None, "18", (4, 4)),
+])
+def test_predicted_classes(category, quad_code, cameo, expected):
+    assert predicted_classes([Event(id="e", event=[category], quad_code=quad_code, cameo=cameo)]) == expected
+
+
+def test_no_event_is_a_statement():
+    assert predicted_classes([]) == (0, 1)

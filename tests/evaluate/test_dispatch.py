@@ -56,6 +56,19 @@ def test_news_overgeneration_report(tmp_path):
     assert (report["articles"], report["sentences"], report["events_per_article"]) == (1, 2, 0.0)
 
 
+def test_limited_run_is_keyed_by_its_limit(tmp_path):
+    path = tmp_path / "news.jsonl"
+    rows = [{"id": str(i), "category": "politics", "text": "A."} for i in range(3)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+
+    def pipeline(doc: Document) -> Document:
+        doc.sentences = [object()]
+        return doc
+
+    sets = run_eval([str(path)], pipeline, limit=2)["sets"]
+    assert list(sets) == ["news@2"] and sets["news@2"]["articles"] == 2
+
+
 @pytest.mark.parametrize("value, failures", [(0.9, 0), (0.5, 1), (None, 1)])
 def test_check_floors(value, failures):
     result = {"sets": {"gold": {"category": {"f1": value}}, "other": {"x": 0.1}}}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from detente.evaluate.petrarch import (actor_country, add_listed_actors, cameo_to_plover, load_actor_list,
-                                       read_mapping, read_petrarch)
+from detente.evaluate.petrarch import (actor_country, add_listed_actors, cameo_to_plover, is_cameo,
+                                       load_actor_list, read_mapping, read_petrarch)
 from detente.model import Document, Entity
 from tests.paths import REPO, shared_path
 
@@ -30,6 +30,23 @@ def test_cameo_to_plover(mapping, code, category):
 @pytest.mark.parametrize("code, country", [("DAGGOV", "DAG"), ("GON", "GON"), ("---GOV", None), ("###", None)])
 def test_actor_country(code, country):
     assert actor_country(code) == country
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("023", True), ("041", True), ("1717", True), ("174K", True), ("201", True),
+    ("212", False), ("345", False), ("802", False), ("903", False), ("20", False), ("", False), (None, False),
+])
+def test_is_cameo(code, expected):
+    assert is_cameo(code) is expected
+
+
+def test_records_with_test_codes_are_left_out(tmp_path, mapping):
+    path = tmp_path / "recs.jsonl"
+    path.write_text("\n".join([
+        '{"id": "a", "text": "Arnor will contribute.", "event_codings": [{"eventcode": "903"}]}',
+        '{"id": "b", "text": "Arnor said.", "event_codings": [{"eventcode": "010"}]}',
+    ]) + "\n")
+    assert [(r.id, r.categories) for r in read_petrarch(path, mapping)] == [("b", set())]
 
 
 def test_records_are_read_with_plover_categories(mapping):

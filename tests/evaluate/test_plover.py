@@ -7,7 +7,7 @@ import json
 import pytest
 
 from detente.evaluate.plover import (CategoryTally, GoldEvent, evaluate_plover, main_event, normal_code,
-                                     read_plover, roles_match)
+                                     read_plover, roles_match, spread)
 from detente.model import Document, Entity, Event
 from tests.paths import shared_path
 
@@ -80,3 +80,10 @@ def test_evaluate_plover_with_a_stub_pipeline(tmp_path):
     assert report["category_accuracy"] == 0.5
     assert report["actor_category_recipient"] == 0.5
     assert report["extra_events_per_sentence"] == 0.0
+
+
+@pytest.mark.parametrize("size, limit, expected", [
+    (10, 3, [0, 3, 6]), (10, None, list(range(10))), (3, 5, [0, 1, 2]), (4, 4, [0, 1, 2, 3]), (0, 2, []),
+])
+def test_spread(size, limit, expected):
+    assert spread(list(range(size)), limit) == expected

@@ -107,7 +107,9 @@ def test_repeated_event_is_kept_once(parser):
 @pytest.mark.parametrize("category, status, cue, expected", [
     ("CONSULT", "planned", "future", ("AGREE", "planned")),
     ("ASSAULT", "intended", "intention", ("THREATEN", "intended")),
-    ("RETREAT", "planned", "future", ("CONCEDE", "planned")),
+    ("RETREAT", "planned", "future", ("AGREE", "planned")),
+    ("CONCEDE", "intended", "intention", ("AGREE", "intended")),
+    ("RETREAT", "occurred", "", ("RETREAT", "occurred")),
     ("CONSULT", "denied", "refusal", ("REJECT", "occurred")),
     ("CONSULT", "denied", "negation", ("CONSULT", "denied")),
     ("ASSAULT", "hypothetical", "conditional", ("ASSAULT", "hypothetical")),
@@ -163,3 +165,32 @@ def test_seed_article_with_real_pipeline():
     [report] = evaluate_seed([SEED_EXPECTED], Pipeline(names=names)).values()
     assert report["required_found"] == report["required"], report["misses"]
     assert report["extra_events"] <= 3, report["extra"]
+
+
+@pytest.mark.parametrize("text, places, expected", [
+    # a party named elsewhere in the trigger's clause is its recipient
+    ("Russia promised to deliver aid for Iran.", (), [("AGREE", ["RUS"], ["IRN"], "occurred")]),
+    # ... but not one acting in a clause of its own
+    ("Russia supported calls for Assad to be removed.", (), [("SUPPORT", ["RUS"], [], "occurred")]),
+    # an internal event: the place's country, else the actor's own
+    ("Russia arrested 12 protesters in Vienna.", ("Vienna",), [("COERCE", ["RUS"], ["AUT"], "occurred")]),
+    ("Russia arrested 12 protesters.", (), [("COERCE", ["RUS"], ["RUS"], "occurred")]),
+    ("Israel cancelled restrictions on travel.", (), [("CONCEDE", ["ISR"], ["ISR"], "occurred")]),
+    # no internal reading for actors of two countries, nor for cooperation without a partner
+    ("Russia and Iran arrested protesters.", (), [("COERCE", ["IRN", "RUS"], [], "occurred")]),
+    ("Kerry said Russia supported the idea.", (), [("SUPPORT", ["RUS"], [], "occurred")]),
+    # an unnamed actor takes the country of the place the sentence puts the event in
+    ("Gunmen attacked a bus in Vienna.", ("Vienna",), [("ASSAULT", ["AUT"], ["AUT"], "occurred")]),
+    # the actor's own country is not a recipient beside a foreign one
+    ("Russia delivered aid from Russia to Iran.", (), [("AID", ["RUS"], ["IRN"], "occurred")]),
+    # an announced retreat is an AGREE (CAMEO2PLOVER 035x)
+    ("Russia will release the prisoners.", (), [("AGREE", ["RUS"], [], "planned")]),
+])
+def test_implied_roles(parser, text, places, expected):
+    assert summary(coded(parser, text, places)) == expected
+
+
+def test_implied_roles_say_how_they_were_found(parser):
+    [event] = coded(parser, "Gunmen attacked a bus in Vienna.", ("Vienna",)).events
+    assert [a.rule for a in event.actor] == ["uncoded noun phrase, country of the event place"]
+    assert [r.rule for r in event.recipient] == ["event place"]

@@ -96,7 +96,8 @@ def set_name(kind: str, paths: list[Path]) -> str:
 
 
 def run_eval(gold_paths: list[str], pipeline, limit: int | None = None) -> dict[str, Any]:
-    """Scores per gold set, keyed by set name, plus the total time; unknown files are reported, not fatal."""
+    """Scores per gold set, keyed by set name ("NAME@LIMIT" for a limited run), plus the total time; unknown files
+    are reported, not fatal."""
     started = time.perf_counter()
     by_kind: dict[str, list[Path]] = defaultdict(list)
     sets: dict[str, Any] = {}
@@ -120,6 +121,8 @@ def run_eval(gold_paths: list[str], pipeline, limit: int | None = None) -> dict[
         else:
             for path in paths:
                 sets[path.name.split(".")[0]] = {"kind": kind, **function([path], pipeline, limit=limit)}
+    if limit:  # a subset has floors of its own ("PLOVER_GSR_CAMEO@150"), never the full set's
+        sets = {f"{name}@{limit}": report for name, report in sets.items()}
     return {"sets": sets, "seconds": round(time.perf_counter() - started, 2)}
 
 

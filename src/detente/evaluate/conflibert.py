@@ -3,8 +3,10 @@
 cameo_class rows are `sentence<TAB>label`, the label one of five classes: 0 make statement, 1 verbal
 cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.  The quad class folds "make
 statement" into verbal cooperation, as CAMEO's quad classes do (01-05 verbal cooperation).  A sentence's
-predicted class comes from the CAMEO root of its main event (01-05 -> 1, 06-08 -> 2, 09-13 -> 3, 14-20 -> 4);
-a sentence without an event counts as a statement.
+predicted class is the PLOVER quad of its main event's category (the manual's quad table, which puts SANCTION
+under verbal conflict and CONCEDE under verbal cooperation), or the CAMEO quad of the trigger's own CAMEO root
+where the lexicon files a trigger under another root (appeals: 02; 01-05 -> 1, 06-08 -> 2, 09-13 -> 3,
+14-20 -> 4); a sentence without an event counts as a statement.
 
 cameo_ner is CoNLL (`token label`, blank line between sentences) with B-/I- S (source), T (target) and R
 (reciprocal, counted as both); the source and target spans of the pipeline's events are scored at token level
@@ -18,8 +20,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from detente.evaluate.plover import CategoryTally, main_event, prf, ratio
+from detente.evaluate.plover import CategoryTally, main_event, prf, ratio, spread
 from detente.model import Document, Event
+from detente.nlp.lexicon import categories
 
 PENTA_NAMES = {0: "statement", 1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict",
                4: "material_conflict"}
@@ -53,7 +56,10 @@ def predicted_classes(events: list[Event]) -> tuple[int, int]:
     event = main_event(events)
     if event is None:
         return 0, 1
-    quad = cameo_quad(event.cameo) or event.quad_code or 1
+    quad = event.quad_code or cameo_quad(event.cameo) or 1
+    own = categories().get(event.event[0], {}).get("cameo")
+    if event.cameo and own and event.cameo[:2] != own[:2]:  # a trigger CAMEO files elsewhere ("urge" = 02)
+        quad = cameo_quad(event.cameo) or quad
     return quad, quad
 
 
@@ -74,7 +80,7 @@ def evaluate_class(paths: list[Path], pipeline, limit: int | None = None) -> dic
     started = time.perf_counter()
     for path in paths:
         rows = read_class_rows(path)
-        for sentence, label in rows[:limit] if limit else rows:
+        for sentence, label in spread(rows, limit):
             doc = pipeline(Document(body=sentence, published=UNDATED))
             predicted_penta, predicted_quad = predicted_classes(doc.events)
             quad.add(str(penta_to_quad(label)), str(predicted_quad))
@@ -154,7 +160,7 @@ def evaluate_ner(paths: list[Path], pipeline, limit: int | None = None) -> dict[
     started = time.perf_counter()
     for path in paths:
         sentences = read_conll(path)
-        for tokens in sentences[:limit] if limit else sentences:
+        for tokens in spread(sentences, limit):
             text, offsets = token_offsets(tokens)
             doc = pipeline(Document(body=text, published=UNDATED))
             counts["sentences"] += 1

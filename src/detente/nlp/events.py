@@ -11,7 +11,7 @@ categories need an actor with a code, and identical events of one document are k
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,11 +39,14 @@ NEEDS_RECIPIENT = frozenset({"AID", "COOPERATE"})
 # Categories whose recipient may be the subject of the clause they govern ("demanded that the US cancel").
 ADDRESSED = frozenset({"REQUEST", "ACCUSE"})
 # PLOVER's reading of modality (manual, AGREE and THREATEN): a promised or intended cooperative act is an
-# AGREE, a promised or conditional conflictual act a THREATEN, an announced retreat a CONCEDE, and a refusal
-# ("will not meet", "failed to reach agreement") of a cooperative act a REJECT.
+# AGREE, a promised or conditional conflictual act a THREATEN, and a refusal ("will not meet", "failed to reach
+# agreement") of a cooperative act a REJECT.  An announced concession or retreat ("will release", "is prepared
+# to lift the ban") is an AGREE too: CAMEO2PLOVER maps "express intent to yield / release / ease / de-escalate"
+# (035x) to AGREE.
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 CONFLICTUAL = frozenset({"ASSAULT", "COERCE", "PROTEST", "SANCTION", "MOBILIZE"})
-REFUSABLE = COOPERATIVE | {"AGREE", "CONCEDE", "RETREAT"}
+YIELDING = frozenset({"CONCEDE", "RETREAT"})
+REFUSABLE = COOPERATIVE | {"AGREE"} | YIELDING
 COMMITMENT_CUES = frozenset({"future", "intention", "reported_would", "modal"})
 REFUSAL_CUES = frozenset({"refusal", "denial_verb"})
 # Confidence lost per level of embedding, so a sentence's main clause gives its main event.
@@ -55,6 +58,12 @@ PHRASE_BONUS = 0.15
 RECIPIENT_BONUS = 0.1
 UNCODED_PENALTY = 0.25
 NOUN_PENALTY = 0.05
+# Rules of actors coded from the event's place rather than named: they score like uncoded actors.
+PLACED_ACTOR_RULES = ("uncoded noun phrase, country of the event place",
+                      "unnamed actor, country of the event place")
+# Dependents that open a clause of their own, and the subject relations that show it has its own actor.
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "relcl", "csubj", "pcomp"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 
 
 @dataclass
@@ -76,8 +85,8 @@ def reclassify(category: str, status: str, cue: str) -> tuple[str, str]:
             return "AGREE", status
         if category in CONFLICTUAL:
             return "THREATEN", status
-        if category == "RETREAT":
-            return "CONCEDE", status
+        if category in YIELDING:
+            return "AGREE", status
     return category, status
 
 
@@ -231,6 +240,7 @@ class SentenceCoder:
             actors = actors or self.roles.uncoded(subject)
             if not actors and not self.unattributed_passive(verb):
                 return None
+            actors = self.placed_actors(token, verb, actors)
         if not recipients and category in ADDRESSED and match.kind != "noun":
             recipients = self.roles.addressee(token)
         if not recipients and match.kind != "noun":  # "refused to meet Iran", "agreed to visit Iran"
@@ -238,10 +248,17 @@ class SentenceCoder:
                 recipients = self.roles.recipients_of_verb(clause, passive=False)
                 break
         recipients = [r for r in recipients if all(r.start != a.start for a in actors)]
+        # The actor's own country beside a foreign one is a possessive or a mention of the actor ("its troops
+        # from Lebanon"), not a party acted on.
+        own = {a.code for a in actors if a.code}
+        if any(r.code and r.code not in own for r in recipients):
+            recipients = [r for r in recipients if r.code not in own]
         if trigger.mode == "visit" and not recipients:
             recipients = self.destination(token, verb, actors)
         if category in NEEDS_RECIPIENT and not recipients and len(actors) < 2:
             return None
+        if not recipients:
+            recipients = self.implied_recipients(token, verb, actors, table)
         return self.build(match, verb, actors, recipients, table)
 
     # -- roles --
@@ -314,6 +331,51 @@ class SentenceCoder:
         return [Entity(code=place.country, sector=["GOV"], entity_text=place.text, identifier_text=place.name,
                        start=place.start, end=place.end, rule="visit destination")]
 
+    def placed_actors(self, token, verb, actors: list[Entity]) -> list[Entity]:
+        """Unnamed actors ("gunmen", an unattributed passive) coded, as PLOVER coders do, with the country of the
+        place the sentence puts the event in; unchanged when the sentence names no place."""
+        place = self.location([token, verb])
+        if place is None:
+            place = next((p for p in self.doc.places
+                          if self.sentence.start <= p.start < self.sentence.end and p.country), None)
+        if place is None or not place.country:
+            return actors
+        if actors:
+            return [replace(actors[0], code=place.country, rule=PLACED_ACTOR_RULES[0])]
+        return [Entity(code=place.country, entity_text=place.text, identifier_text=place.name, start=place.start,
+                       end=place.end, rule=PLACED_ACTOR_RULES[1])]
+
+    def implied_recipients(self, token, verb, actors: list[Entity], table: dict[str, Any]) -> list[Entity]:
+        """Recipients the grammar does not give, the way PLOVER coders supply them: another party named in the
+        trigger's clause ("aid for Romania"); else, for categories marked internal_recipient and an actor of one
+        country, the country where the event happens or the actor's own."""
+        if not any(a.code for a in actors):
+            return []
+        # Not the subject, nor a clause with a subject of its own ("calls for Assad to be removed"): their
+        # parties act, they are not acted on.
+        subject = self.roles.subject(verb)
+        skip = {t.i for t in subject.subtree} if subject is not None else set()
+        for word in verb.subtree:
+            if word.i != verb.i and word.dep_ in CLAUSE_DEPS and \
+                    any(c.dep_ in SUBJECT_DEPS for c in word.children):
+                skip.update(t.i for t in word.subtree)
+        countries = {a.code for a in actors if a.code}
+        named = []
+        for word in (w for w in verb.subtree if w.i not in skip):
+            for mention in self.roles.index.overlapping(self.roles.start(word), self.roles.end(word)):
+                if mention.code and mention.code not in countries:
+                    named.append(replace(mention, sector=list(mention.sector), rule="named in the clause"))
+        if named:
+            return dedupe(named)
+        if not table.get("internal_recipient") or len(countries) > 1:
+            return []
+        place = self.location([token, verb])
+        if place is not None and place.country:
+            return [Entity(code=place.country, entity_text=place.text, identifier_text=place.name,
+                           start=place.start, end=place.end, rule="event place")]
+        actor = next(a for a in actors if a.code)
+        return [replace(actor, sector=[], rule="internal event")]
+
     # -- the event record --
     def build(self, match: Match, verb, actors: list[Entity], recipients: list[Entity],
               table: dict[str, Any]) -> Event:
@@ -334,7 +396,8 @@ class SentenceCoder:
         scale = table.get("mode_scale", {}).get(mode[0] if mode else None, table["event_scale"])
         confidence = BASE_CONFIDENCE + (PHRASE_BONUS if match.kind == "phrase" else 0.0)
         confidence += RECIPIENT_BONUS if recipients else 0.0
-        confidence -= UNCODED_PENALTY if not any(a.code for a in actors) else 0.0
+        named = [a for a in actors if a.code and a.rule not in PLACED_ACTOR_RULES]
+        confidence -= UNCODED_PENALTY if not named else 0.0
         confidence -= NOUN_PENALTY if match.kind == "noun" else 0.0
         confidence -= min(MAX_DEPTH_PENALTY, DEPTH_PENALTY * _depth(token))
         start = roles.start(token)
