@@ -19,6 +19,7 @@ from detente.model import Document
 from detente.neardup import NearDuplicateIndex, flag_near_duplicates
 from detente.pipeline import Pipeline
 from detente.settings import Settings, load_settings
+from detente.store.repository import iter_batches
 
 HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.IGNORECASE)
 
@@ -104,17 +105,6 @@ def extract(text_or_html: str | bytes, published: str | None = None, settings: S
     return pipeline(complete_metadata(doc))
 
 
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def ingest(inputs: list[str], store, settings: Settings | None = None, published: str | None = None,
            batch_size: int = 50, stdin=None, on_progress: Callable[[IngestSummary], None] | None = None,
            pipeline: Pipeline | None = None) -> IngestSummary:
@@ -126,7 +116,7 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
     # A resumed run meets the rejections of the killed one again: report them, but store each only once.
     recorded = {(r.source, r.doc_id, r.code) for r in store.rejections().itertuples()}
     near = _near_duplicate_index(store)
-    for batch in _batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
+    for batch in iter_batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
         summary.read += len(batch)
         fresh, seen = [], set()
         known = store.known_hashes([d.content_hash for d in batch if d.rejected is None])
