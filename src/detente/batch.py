@@ -225,22 +225,7 @@ def _jsonl_documents(partition: Partition, ctx: readers.Context) -> Iterator[Doc
     with open(partition.path, "rb") as handle:
         handle.seek(partition.offset)
         lines = itertools.islice(handle, partition.stop - partition.start)
-        for number, raw_line in enumerate(lines, start=partition.start + 1):
-            where = f"{partition.path}:{number}"
-            if number == 1:
-                raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
-            if not raw_line.strip():
-                continue
-            try:
-                record = json.loads(text.decode(raw_line))
-            except DetenteError as err:
-                yield readers.rejected(where, err)
-                continue
-            except ValueError as err:
-                detail = getattr(err, "msg", None) or str(err)
-                yield readers.rejected(where, DetenteError("E105", where=where, detail=detail))
-                continue
-            yield readers.document_from_record(record, where, ctx)
+        yield from readers.read_jsonl(lines, str(partition.path), ctx, first_line=partition.start + 1)
 
 
 def _csv_documents(partition: Partition, ctx: readers.Context) -> Iterator[Document]:

@@ -215,9 +215,12 @@ def _json_detail(err: ValueError) -> str:
     return getattr(err, "msg", None) or str(err)
 
 
-def read_jsonl(lines: Iterable[bytes], source: str, ctx: Context) -> Iterator[Document]:
-    """One document per JSON line; a malformed line is an E105 rejection naming source:line, the rest go on."""
-    for number, raw_line in enumerate(lines, start=1):
+def read_jsonl(lines: Iterable[bytes], source: str, ctx: Context, first_line: int = 1) -> Iterator[Document]:
+    """One document per JSON line; a malformed line is an E105 rejection naming source:line, the rest go on.
+
+    `first_line` numbers the first of `lines` when they are a slice of the file (batch partitions).
+    """
+    for number, raw_line in enumerate(lines, start=first_line):
         where = f"{source}:{number}"
         if number == 1:
             raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
