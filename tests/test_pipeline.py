@@ -54,3 +54,31 @@ def test_parse_splits_paragraphs_and_parses_only_candidates():
     assert doc.sentences[0].span is None and doc.sentences[1].span is not None
     for sentence in doc.sentences:
         assert body[sentence.start:sentence.end] == sentence.text
+
+
+def test_a_document_over_the_time_bound_is_rejected_with_e114_and_the_next_goes_on():
+    import time
+
+    from detente.settings import load_settings
+
+    @component("test-sleeps-on-slow")
+    class Sleeps:
+        version, requires, assigns = "1", ("body",), ("events",)
+
+        def __init__(self, settings):
+            pass
+
+        def __call__(self, doc):
+            if "slow" in doc.body:
+                time.sleep(5)
+            return doc
+
+    settings = load_settings()
+    settings.override("pipeline.max_seconds_per_doc", 0.5)
+    try:
+        pipe = Pipeline(settings, names=["prefilter", "test-sleeps-on-slow"])
+        docs = list(pipe.pipe([Document(body="a slow text"), Document(body="a quick text")]))
+    finally:
+        REGISTRY.pop("test-sleeps-on-slow")
+    assert docs[0].rejected.code == "E114" and "max_seconds_per_doc" in docs[0].rejected.message
+    assert docs[1].rejected is None
