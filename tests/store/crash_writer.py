@@ -1,6 +1,6 @@
 """Child process for the kill-and-resume test: ingests synthetic documents batch by batch.
 
-usage: python crash_writer.py DB PROGRESS TOTAL BATCH_SIZE [PAUSE_AT_BATCH]
+usage: python crash_writer.py DB PROGRESS TOTAL BATCH_SIZE [PAUSE_AT_BATCH]    (DB: a DuckDB path or a URL)
 
 After each committed batch it appends "committed INDEX" to PROGRESS.  With PAUSE_AT_BATCH it stops inside that
 batch's transaction (documents inserted, events not yet), writes "paused INDEX" and sleeps, so the parent can
@@ -24,15 +24,16 @@ def main(db: str, progress: str, total: int, batch_size: int, pause_at: int | No
     log = open(progress, "a", buffering=1, encoding="utf-8")
     with open_store(db) as store:
         current = {"batch": -1}
-        insert_rows = store.backend.insert_rows
+        insert_unique_rows = store.backend.insert_unique_rows
 
-        def pausing_insert_rows(table: str, columns: dict) -> None:
-            insert_rows(table, columns)
+        def pausing_insert_unique_rows(table: str, columns: dict, key: str) -> list:
+            inserted = insert_unique_rows(table, columns, key)
             if table == "documents" and current["batch"] == pause_at:
                 log.write(f"paused {current['batch']}\n")
                 time.sleep(120)
+            return inserted
 
-        store.backend.insert_rows = pausing_insert_rows
+        store.backend.insert_unique_rows = pausing_insert_unique_rows
         run_id = store.begin_run("ingest", ["synthetic"])
         for index, batch in enumerate(iter_batches(make_documents(total), batch_size)):
             current["batch"] = index

@@ -1,6 +1,7 @@
 """Kill-and-resume: a writer killed with SIGKILL leaves whole batches only, and a rerun completes the work.
 
-The writer is a real child process (crash_writer.py) ingesting synthetic documents into a DuckDB file.
+The writer is a real child process (crash_writer.py) ingesting synthetic documents, into a DuckDB file or a
+PostgreSQL schema (where the server rolls back the transaction of a connection that dies).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ COMMITTED_BEFORE_KILL = 3
 WAIT_S = 60
 
 
-def _start_writer(db: Path, progress: Path, pause_at: int | None) -> subprocess.Popen:
+def _start_writer(db: str, progress: Path, pause_at: int | None) -> subprocess.Popen:
     args = [sys.executable, str(WRITER), str(db), str(progress), str(TOTAL), str(BATCH_SIZE)]
     if pause_at is not None:
         args.append(str(pause_at))
@@ -69,8 +70,8 @@ def _assert_consistent(store) -> None:
 
 
 @pytest.mark.parametrize("pause_inside_batch", [True, False], ids=["killed-inside-a-transaction", "killed-anywhere"])
-def test_sigkill_then_rerun_completes_without_duplicates(tmp_path, pause_inside_batch):
-    db, progress = tmp_path / "crash.duckdb", tmp_path / "progress.log"
+def test_sigkill_then_rerun_completes_without_duplicates(tmp_path, db, pause_inside_batch):
+    progress = tmp_path / "progress.log"
     child = _start_writer(db, progress, COMMITTED_BEFORE_KILL if pause_inside_batch else None)
     try:
         _wait_for(progress, f"committed {COMMITTED_BEFORE_KILL - 1}", child)

@@ -12,7 +12,7 @@ import pytest
 from detente.errors import DetenteError
 from detente.model import Document, Event
 from detente.store import BatchResult, iter_batches
-from detente.store.repository import _period
+from detente.store.repository import _period, open_backend, open_store
 
 from .store_factory import EVENTS_PER_DOCUMENT, make_document, make_documents, make_rejected
 
@@ -73,23 +73,27 @@ def test_document_without_body_is_rejected_as_empty(store):
     assert store.rejections()[["source", "code"]].values.tolist() == [["blank.txt", "E101"]]
 
 
-@pytest.mark.parametrize("failing_table", ["documents", "events", "mentions"])
-def test_failure_mid_batch_stores_nothing(store, monkeypatch, failing_table):
+# Documents go in through insert_unique_rows (skipping ones another writer stored), the rest through insert_rows.
+@pytest.mark.parametrize("failing_table, method", [
+    ("documents", "insert_unique_rows"), ("events", "insert_rows"), ("mentions", "insert_rows"),
+])
+def test_failure_mid_batch_stores_nothing(store, monkeypatch, failing_table, method):
     run_id = store.begin_run("ingest", ["x"])
-    insert_rows = store.backend.insert_rows
+    insert = getattr(store.backend, method)
 
-    def failing_insert_rows(table, columns):
-        insert_rows(table, columns)
+    def failing_insert(table, columns, *key):
+        inserted = insert(table, columns, *key)
         if table == failing_table:
             raise OSError("disk full (injected)")
+        return inserted
 
-    monkeypatch.setattr(store.backend, "insert_rows", failing_insert_rows)
+    monkeypatch.setattr(store.backend, method, failing_insert)
     with pytest.raises(OSError):
         store.write_batch(make_documents(5), run_id)
     assert set(store.counts().values()) == {0, 1}  # only the ingest run row
     assert store.runs().loc[0, ["batches", "stored"]].tolist() == [0, 0]
 
-    monkeypatch.setattr(store.backend, "insert_rows", insert_rows)
+    monkeypatch.undo()
     assert store.write_batch(make_documents(5), run_id).stored == 5
     assert store.counts()["events"] == 5 * EVENTS_PER_DOCUMENT
 
@@ -131,6 +135,69 @@ def test_has_document_and_known_hashes(filled_store):
     assert not filled_store.has_document(absent.id)
     assert filled_store.known_hashes([stored.content_hash, absent.content_hash]) == {stored.content_hash}
     assert filled_store.known_hashes([]) == set()
+
+
+# ------------------------------------------------------------------------------- backends, read-only
+
+
+def test_transaction_rolls_back_on_error(db):
+    backend = open_backend(db)
+    try:
+        backend.execute("CREATE TABLE notes (text VARCHAR)")
+        with pytest.raises(RuntimeError):
+            with backend.transaction():
+                backend.insert_rows("notes", {"text": ["kept?"]})
+                raise RuntimeError("injected")
+        assert backend.fetchall("SELECT COUNT(*) FROM notes") == [(0,)]
+        with backend.transaction():
+            backend.insert_rows("notes", {"text": ["a", "b"]})
+        assert backend.fetchall("SELECT text FROM notes ORDER BY text") == [("a",), ("b",)]
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize("columns", [{}, {"text": []}])
+def test_insert_of_no_rows_is_a_no_op(db, columns):
+    backend = open_backend(db)
+    try:
+        backend.execute("CREATE TABLE notes (text VARCHAR PRIMARY KEY)")
+        backend.insert_rows("notes", columns)
+        assert backend.insert_unique_rows("notes", columns, "text") == []
+        assert backend.fetchall("SELECT COUNT(*) FROM notes") == [(0,)]
+    finally:
+        backend.close()
+
+
+def test_insert_unique_rows_skips_stored_values_and_returns_the_inserted(db):
+    backend = open_backend(db)
+    try:
+        backend.execute("CREATE TABLE notes (id VARCHAR PRIMARY KEY, text VARCHAR UNIQUE)")
+        backend.insert_rows("notes", {"id": ["a"], "text": ["first"]})
+        inserted = backend.insert_unique_rows(
+            "notes", {"id": ["a", "b", "c"], "text": ["new", "first", "third"]}, "id")
+        assert inserted == ["c"]  # "a" repeats the id, "b" the text
+        assert backend.fetchall("SELECT id, text FROM notes ORDER BY id") == [("a", "first"), ("c", "third")]
+    finally:
+        backend.close()
+
+
+def test_read_only_store_reads_but_refuses_writes(db):
+    with open_store(db) as writable:
+        writable.write_batch([], writable.begin_run("ingest", []))
+    with open_store(db, read_only=True) as store:
+        assert store.runs()["run_id"].tolist() == [1]
+        with pytest.raises(DetenteError) as caught:
+            store.begin_run("ingest", [])
+    assert caught.value.code == "E207"
+    assert "read-only" in caught.value.message
+
+
+def test_read_only_open_of_an_unmigrated_database_says_how_to_fix_it(db):
+    open_backend(db).close()
+    with pytest.raises(DetenteError) as caught:
+        open_store(db, read_only=True)
+    assert caught.value.code == "E207"
+    assert "without read-only" in caught.value.message
 
 
 # ---------------------------------------------------------------------------------------------- reads

@@ -61,8 +61,13 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
 def _open_store(settings: Settings) -> Any:
     """The configured store: writable only when a token allows writes (so readers can share the file)."""
     from detente.store import open_store
+    from detente.store.repository import is_database_url
 
-    db = Path(str(settings.get("store.db")))
+    location = str(settings.get("store.db"))
+    if is_database_url(location):
+        # A shared server is never created by opening it, so without a token the API only reads.
+        return open_store(location, read_only=not settings.get("server.token"))
+    db = Path(location)
     writable = bool(settings.get("server.token")) or not db.exists()
     return open_store(db, read_only=not writable)
 

@@ -1,7 +1,8 @@
 """The store: detente's database of ingest runs, documents and what was coded in them.
 
-`open_store(db)` opens a DuckDB file (created and migrated on first use) and returns a `Store`, the one
-repository layer through which everything reads and writes.  See repository.py for the query methods.
+`open_store(db)` opens a DuckDB file or, given a postgresql:// URL, a PostgreSQL database (either created
+and migrated on first use) and returns a `Store`, the one repository layer through which everything reads
+and writes.  See repository.py for the query methods and docs/postgres.md for PostgreSQL.
 """
 
 from __future__ import annotations

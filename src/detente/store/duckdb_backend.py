@@ -72,6 +72,28 @@ class DuckDBBackend:
             finally:
                 self._connection.unregister(_STAGING_VIEW)
 
+    def insert_unique_rows(self, table: str, columns: dict[str, list[Any]], key: str) -> list[Any]:
+        """Append rows, skipping those that repeat a stored unique value; returns the `key` of each row
+        inserted (`ON CONFLICT DO NOTHING`, as in PostgreSQL)."""
+        names = list(columns)
+        if not names or not columns[names[0]]:
+            return []
+        staged = pa.table(columns)
+        column_list = ", ".join(names)
+        with self._lock:
+            self._connection.register(_STAGING_VIEW, staged)
+            try:
+                rows = self._connection.execute(
+                    f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {_STAGING_VIEW}"
+                    f" ON CONFLICT DO NOTHING RETURNING {key}"
+                ).fetchall()
+            finally:
+                self._connection.unregister(_STAGING_VIEW)
+        return [row[0] for row in rows]
+
+    def lock(self, name: str) -> None:
+        """Nothing to wait for: one process at a time holds a DuckDB file open for writing."""
+
     def table_exists(self, table: str) -> bool:
         """Whether `table` exists in the main schema."""
         rows = self.fetchall(

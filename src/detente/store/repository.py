@@ -2,8 +2,8 @@
 
 All SQL lives here (queries and writes) or in schema.py (DDL), in the dialect DuckDB and PostgreSQL share,
 with `?` placeholders and values always passed as parameters.  What differs between databases (connecting,
-transactions, bulk inserts, result conversion) sits behind the small `Backend` interface;
-duckdb_backend.py implements it, and a PostgreSQL backend (issue 9) is another implementation of it.
+transactions, bulk inserts, locks, result conversion) sits behind the small `Backend` interface, implemented
+by duckdb_backend.py (a file path) and postgres_backend.py (a postgresql:// URL).
 
 Reads return pandas DataFrames, or pyarrow Tables with `as_arrow=True`.
 """
@@ -30,6 +30,8 @@ _CODE_OR_LABEL = re.compile(r"^[A-Z]{3}( [A-Z]{3})?$")
 MIN_ID_PREFIX = 6
 # Separator joining a list of names into one string for substring search; cannot occur in a name.
 _NAME_SEPARATOR_SQL = "chr(31)"
+# URL schemes that select the PostgreSQL backend (libpq accepts both).
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class Backend(Protocol):
@@ -51,8 +53,15 @@ class Backend(Protocol):
     def insert_rows(self, table: str, columns: dict[str, list[Any]]) -> None:
         """Append rows given column by column, as fast as the database allows."""
 
+    def insert_unique_rows(self, table: str, columns: dict[str, list[Any]], key: str) -> list[Any]:
+        """Append rows, skipping any whose unique values are already stored or being stored by another
+        transaction; return the `key` value of each row inserted."""
+
     def table_exists(self, table: str) -> bool:
         """Whether `table` exists."""
+
+    def lock(self, name: str) -> None:
+        """Hold the lock `name` until the current transaction ends, waiting while another process has it."""
 
     def transaction(self) -> AbstractContextManager[None]:
         """Context in which everything commits together or not at all."""
@@ -86,18 +95,13 @@ def iter_batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]
 
 def open_store(db: str | os.PathLike, read_only: bool = False) -> Store:
     """Open (creating and migrating if needed) the store at `db`: a DuckDB file path or a database URL."""
-    location = os.fspath(db)
-    if location.startswith(("postgresql://", "postgres://")):
-        raise DetenteError("E207", path=_redact(location), detail="PostgreSQL backend not available yet")
-    from detente.store.duckdb_backend import DuckDBBackend
-
-    backend = DuckDBBackend(location, read_only=read_only)
+    backend = open_backend(db, read_only=read_only)
     try:
         if read_only:
             missing = schema.pending(backend)
             if missing:
                 raise DetenteError(
-                    "E207", path=location,
+                    "E207", path=backend.path,
                     detail=f"its schema lacks version {missing[0].version}; open it once without read-only",
                 )
         else:
@@ -106,6 +110,22 @@ def open_store(db: str | os.PathLike, read_only: bool = False) -> Store:
         backend.close()
         raise
     return Store(backend)
+
+
+def is_database_url(db: str | os.PathLike) -> bool:
+    """Whether `db` names a PostgreSQL database (a postgresql:// URL) rather than a DuckDB file."""
+    return isinstance(db, str) and db.startswith(_POSTGRES_SCHEMES)
+
+
+def open_backend(db: str | os.PathLike, read_only: bool = False) -> Backend:
+    """The connection for `db`, not migrated: PostgreSQL for a postgresql:// URL, else a DuckDB file."""
+    if is_database_url(db):
+        from detente.store.postgres_backend import PostgresBackend
+
+        return PostgresBackend(str(db), read_only=read_only)
+    from detente.store.duckdb_backend import DuckDBBackend
+
+    return DuckDBBackend(os.fspath(db), read_only=read_only)
 
 
 class Store:
@@ -162,6 +182,7 @@ class Store:
         rows = _TableRows()
         with self.backend.transaction():
             known = self._known_keys(docs)
+            fresh: list[Document] = []
             for doc in docs:
                 if doc.rejected is not None or not doc.body:
                     # A body-less document that no reader rejected is still nothing to store: say why.
@@ -175,7 +196,17 @@ class Store:
                     result.duplicates += 1
                     continue
                 known |= keys
-                _add_document(rows, doc, run_id, now)
+                fresh.append(doc)
+            # Another process may have stored some of `fresh` since `_known_keys` looked (PostgreSQL takes
+            # concurrent writers): the unique constraints decide, and only the documents inserted here get
+            # their coded rows.
+            records = [doc.to_dict() for doc in fresh]
+            inserted = set(self._insert_documents(fresh, records, run_id, now))
+            for doc, record in zip(fresh, records):
+                if doc.id not in inserted:
+                    result.duplicates += 1
+                    continue
+                _add_coded_rows(rows, doc, record)
                 result.stored += 1
                 result.events += len(doc.events)
                 result.stored_ids.append(doc.id)
@@ -188,6 +219,17 @@ class Store:
                     (result.stored, result.duplicates, result.rejected, result.events, run_id),
                 )
         return result
+
+    def _insert_documents(self, docs: list[Document], records: list[dict[str, Any]], run_id: int | None,
+                          now: datetime) -> list[str]:
+        """Insert the `documents` rows of `docs` (with their records), skipping any already stored; the ids
+        inserted."""
+        rows = _TableRows()
+        for doc, record in zip(docs, records):
+            _add_document_row(rows, doc, record, run_id, now)
+        if not docs:
+            return []
+        return self.backend.insert_unique_rows("documents", rows.tables["documents"], "id")
 
     def _check_writable(self) -> None:
         if self.backend.read_only:
@@ -524,18 +566,26 @@ class _TableRows:
             columns[name].append(value)
 
 
-def _add_document(rows: _TableRows, doc: Document, run_id: int | None, now: datetime) -> None:
-    """Add the rows of one document and of everything coded in it."""
-    record = doc.to_dict()
+def _published_date(doc: Document) -> date | None:
     published_day = _period(doc.published)
-    published_date = published_day[0] if published_day else None
+    return published_day[0] if published_day else None
+
+
+def _add_document_row(rows: _TableRows, doc: Document, record: dict[str, Any], run_id: int | None,
+                      now: datetime) -> None:
+    """Add the `documents` row of one document; `record` is its OUTPUT.md record."""
     rows.add(
         "documents", id=doc.id, content_hash=doc.content_hash, url=doc.url, outlet=doc.outlet,
-        title=doc.title, published=doc.published, published_date=published_date,
+        title=doc.title, published=doc.published, published_date=_published_date(doc),
         published_source=doc.published_source, language=doc.language, body=doc.body, source=doc.source,
         n_events=len(doc.events), n_quotes=len(doc.quotes), ingested_at=now, run_id=run_id,
         record=_json(record),
     )
+
+
+def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> None:
+    """Add the rows of everything coded in one document (events, quotes, ... mentions)."""
+    published_date = _published_date(doc)
     for position, event in enumerate(doc.events):
         period = _period(event.date)
         place = event.event_loc
@@ -689,7 +739,3 @@ def _json(value: Any) -> str:
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
-
-def _redact(url: str) -> str:
-    """A database URL without its password, fit for an error message."""
-    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)

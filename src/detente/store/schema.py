@@ -1,8 +1,9 @@
 """The store's versioned schema: an ordered list of migrations, each a list of SQL statements.
 
 The DDL is written in the subset DuckDB and PostgreSQL share (VARCHAR[], JSON, DOUBLE PRECISION, sequences
-with `nextval`), so one list serves every backend.  `schema_migrations` records which versions were applied;
-`migrate` applies the missing ones, in order, in one transaction.  Add a migration to change the schema;
+with `nextval`, `->`/`->>` on JSON), so one list serves every backend, with no per-database variant.
+`schema_migrations` records which versions were applied; `migrate` applies the missing ones, in order, in
+one transaction.  Add a migration to change the schema;
 never edit one that has shipped.
 
 Offsets are stored as `start_offset`/`end_offset` because `end` is a reserved word in SQL.  Every table that
@@ -131,11 +132,19 @@ def pending(backend: Backend) -> list[Migration]:
 
 
 def migrate(backend: Backend) -> list[int]:
-    """Apply the missing migrations in one transaction; returns the versions applied (none if up to date)."""
-    missing = pending(backend)
-    if not missing:
+    """Apply the missing migrations in one transaction; returns the versions applied (none if up to date).
+
+    The transaction holds the backend's "schema" lock, and the pending list is read again under it: two
+    processes opening a fresh PostgreSQL database at once migrate it once, the second waiting and then
+    finding nothing left to do.
+    """
+    if not pending(backend):
         return []
     with backend.transaction():
+        backend.lock("schema")
+        missing = pending(backend)
+        if not missing:
+            return []
         backend.execute(_MIGRATIONS_TABLE)
         for migration in missing:
             for statement in migration.statements:
