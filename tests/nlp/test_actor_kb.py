@@ -6,6 +6,7 @@ import pytest
 
 from detente.nlp import actor_kb
 from detente.nlp.actor_kb import ActorKBError, fold, knowledge_base
+from detente.nlp.actors import code_phrase
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,18 @@ def test_a_person_holds_one_office_at_a_time(kb):
 ])
 def test_office_holders_are_in_the_base(kb, person, office):
     assert office in {t.office for t in kb.holder_terms(person)}
+
+
+@pytest.mark.parametrize("name,date,code,office", [
+    # Elected Security Council members' leaders, and people who moved between a state and an organisation.
+    ("Solberg", "2016-01-01", "NOR", "prime minister"),
+    ("Tusk", "2010-01-01", "POL", "prime minister"),
+    ("Tusk", "2016-01-01", "EUR", "European Council president"),
+    ("Kallas", "2022-01-01", "EST", "prime minister"),
+    ("Charles Michel", "2016-05-01", "BEL", "prime minister"),
+    ("Piñera", "2019-01-01", "CHL", "president"),
+    ("Akufo-Addo", "2020-01-01", "GHA", "president"),
+])
+def test_elected_security_council_members_leaders(name, date, code, office):
+    entity = code_phrase(name, date)
+    assert (entity.code, entity.office) == (code, office)

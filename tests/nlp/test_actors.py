@@ -19,11 +19,11 @@ from tests.paths import SEED, shared_path
 GOLD_CODE_TYPOS = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 INTERNATIONAL = {"UNO", "EUR", "NGO"}
 # Floors: issue 3 asks for actor country >= 0.92, actor sector >= 0.85 and recipient country >= 0.88; these
-# are the figures reached (0.924, 0.881, 0.925, recipient sector 0.794), rounded down.  Raise, never lower.
+# are the figures reached (0.924, 0.881, 0.922, recipient sector 0.800), rounded down.  Raise, never lower.
 FLOOR_ACTOR_COUNTRY = 0.92
 FLOOR_ACTOR_SECTOR = 0.88
 FLOOR_RECIPIENT_COUNTRY = 0.92
-FLOOR_RECIPIENT_SECTOR = 0.79
+FLOOR_RECIPIENT_SECTOR = 0.80
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,19 @@ def test_registered_as_a_pipeline_component():
     ("Planning Minister Tran Xuan Gia", None, None, "GOV", "Tran Xuan Gia", "planning minister"),
     ("rebel groups", None, None, "REB", None, None),
     ("Abkhazia", None, "GEO", "PRE", "Abkhazia", None),
+    # Nationality nouns beyond titles, agencies, leaders' governments, possessors with described groups.
+    ("Palestinian factions", None, "PSE", "REB", None, None),
+    ("Chinese peacekeepers", None, "CHN", "MIL", None, None),
+    ("an Indian proposal", None, "IND", "GOV", "India", None),  # the state whose proposal it is
+    ("Israeli shelling", None, "ISR", "MIL", "Israel", None),
+    ("ICE", None, "USA", "COP", "ICE", None),
+    ("USAID", None, "USA", "GOV", "USAID", None),
+    ("U.S. Congress", None, "USA", "LEG", "Congress", None),
+    ("the Trump administration", None, "USA", "GOV", "Donald Trump", None),
+    ("Colombia's leftist rebels", None, "COL", "REB", None, None),
+    ("police in Baghdad", None, "IRQ", "COP", "Baghdad", None),
+    ("Libyan Prime Minister Fayez al-Sarraj", None, "LBY", "GOV", "Fayez al-Sarraj", "prime minister"),
+    ("US Ambassador John R. Bass", None, "USA", "GOV", "John R. Bass", "ambassador"),
 ])
 def test_code_phrase(text, date, code, sector, identifier, office):
     entity = code_phrase(text, date)
@@ -97,6 +110,15 @@ def test_undated_office_holders_take_the_latest_role_and_say_so(date, rule_suffi
 def test_bad_phrases_never_crash(text):
     entity = code_phrase(text, "2015-01-01")
     assert entity is None or entity.entity_text
+
+
+@pytest.mark.parametrize("text", [
+    "the Syrian war",  # a demonym before a noun no state makes or does stays a description
+    "Iraqi oil",
+])
+def test_lone_demonyms_before_other_nouns_are_not_actors(text):
+    entity = code_phrase(text)
+    assert entity is None or entity.sector == []
 
 
 @pytest.mark.parametrize("text", ["Mr Smith", "John Smith", "Jane Doe"])
@@ -134,7 +156,7 @@ MEMORY_STORY = (
     ("Egyptian Foreign Minister Ahmed Nabil", 0, "EGY", "GOV", "Ahmed Nabil", "demonym:Egyptian"),
     ("Nabil", 0, "EGY", "GOV", "Ahmed Nabil", "memory:"),
     ("Nabil", 1, "EGY", "GOV", "Ahmed Nabil", "memory:"),
-    ("Tom Brandt", 0, "DEU", "GOV", "Tom Brandt", "appositive:"),
+    ("Tom Brandt, the German ambassador", 0, "DEU", "GOV", "Tom Brandt", "appositive:"),
     ("Brandt", 0, "DEU", "GOV", "Tom Brandt", "memory:"),
 ])
 def test_titles_and_appositives_teach_the_document(actors, text, nth, code, sector, identifier, rule_prefix):
@@ -276,8 +298,8 @@ def seed_doc():
     ("the rebels", "SYR", "REB", None),
     ("Saudi Arabia", "SAU", "GOV", "Saudi Arabia"),
     ("Iran", "IRN", "GOV", "Iran"),
-    ("the Islamic State", "IMG", "REB", "Islamic State"),
-    ("the Syrian government", "SYR", "GOV", None),
+    ("the Islamic State (IS)", "IMG", "REB", "Islamic State"),
+    ("representatives of the Syrian government", "SYR", "GOV", None),
 ])
 def test_seed_article_actors(seed_doc, text, code, sector, identifier):
     mention = _mention(seed_doc, text)

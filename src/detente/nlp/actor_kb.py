@@ -309,7 +309,8 @@ def load_cues() -> dict[str, frozenset[str]]:
     """cues.yaml: word lists, lower-cased except the acronym list."""
     data = yaml.safe_load(_read("cues.yaml"))
     needed = ("locative_prepositions", "modifiers", "honorifics", "ambiguous_acronyms", "standalone_groups",
-              "of_heads", "for_heads", "not_names")
+              "of_heads", "for_heads", "not_names", "leader_bodies", "partitives", "authored_nouns",
+              "armed_action_nouns")
     for key in needed:
         _check(isinstance(data.get(key), list), "cues.yaml", f"needs a list {key!r}")
     return {k: frozenset(str(w) if k == "ambiguous_acronyms" else " ".join(tokens_of(str(w))) for w in v)

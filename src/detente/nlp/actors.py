@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.model import Document, Entity, Sentence, entity_record
+from detente.nlp.actor_extent import widen_mentions
 from detente.nlp.actor_kb import (
     NONSTATE_CODES, ActorKB, Country, Metonym, NameEntry, OfficeTerm, Organisation, SectorTerm, fold,
     knowledge_base, tokens_of,
@@ -45,6 +46,9 @@ APPOSITIVE_NAME = re.compile(r"((?:[A-Z][\w'\u2019.-]+|al-\w+|bin|ibn)"
                              r"(?:\s+(?:[A-Z][\w'\u2019.-]+|al-\w+|bin|ibn)){1,4}),\s*$")
 # Atoms that can own what follows a possessive "'s".
 POSSESSORS = frozenset({"country", "metonym", "org", "adjective"})
+INITIAL = re.compile(r"[A-Z]\.")
+# One or two lower-case words after a lone demonym ("an Indian proposal", "Syrian air strikes", "U.S.-drafted").
+AUTHORED_NOUN = re.compile(r"(?:-[a-z]+)?\s+([a-z]+(?:[ -][a-z]+)?)\b")
 # Words that turn an official into ELI (PLOVER: former officials who no longer hold office).
 FORMER = frozenset({"former", "ex", "ousted", "deposed", "exiled"})
 
@@ -136,15 +140,18 @@ def name_atoms(text: str, offset: int, atoms: list[Atom], kb: ActorKB) -> list[A
         first = end = None
         for count, m in enumerate(re.finditer(r"\S+", text[pos:pos + 120])):
             raw = m.group()
-            word = POSSESSIVE_END.sub("", raw.rstrip(",;:.)\"")).rstrip("'\u2019")
+            # A middle initial ("John R. Bass") keeps its full stop without ending the name.
+            word = raw if INITIAL.fullmatch(raw) else POSSESSIVE_END.sub("", raw.rstrip(",;:.)\"")).rstrip("'\u2019")
             wstart = pos + m.start()
             if count >= 5 or not NAME_WORD.fullmatch(word) or any(s <= wstart < e for s, e in taken):
                 break
             if first is None:
                 if not word[:1].isupper():
                     break
+                if fold(word.rstrip(".")) in kb.cues["honorifics"] and word == raw:
+                    continue  # "Prime Minister Dr Abiy Ahmed": the honorific is not part of the name
                 first = wstart
-            if word[:1].isupper():
+            if word[:1].isupper() or "-" in word:  # "al-Sarraj" ends a name, a bare "al" or "bin" does not
                 end = wstart + len(word)
             if word != raw:
                 break
@@ -206,27 +213,57 @@ def _joins(body: str, left: Chunk, atom: Atom, kb: ActorKB) -> bool:
         return False
     kinds = {a.kind for a in left.atoms}
     if atom.kind in ("person", "name") and kinds & {"person", "name"}:
-        return False
+        # A first name the base spells otherwise right before a known person: "Benjamim Netanyahu", not "Ian
+        # Blair" (another Blair) nor "End Bush".
+        return atom.kind == "person" and left.atoms[-1].kind == "name" and not body[left.end:atom.start].strip() \
+            and _same_first_name(body[left.atoms[-1].start:left.atoms[-1].end], atom.entry.ref)
     if atom.kind in ("country", "metonym") and kinds & {"country", "metonym", "plural"}:
-        return False
+        # "U.S. Congress", "the U.S. State Department": a seat of the same state continues the mention.
+        same = atom.kind == "metonym" and left.atoms[-1].kind in ("country", "adjective") \
+            and atom.entry.ref.code == left.atoms[-1].entry.ref.code
+        if not (same and not _gap_words(body, left.end, atom.start)):
+            return False
     if atom.kind in ("org", "unknown_org") and kinds & {"person", "name", "org"}:
         return False
     if atom.kind == "unknown_org" and left.atoms[-1].kind == "sector":
         return False  # "market leader Diageo": a title describes people, not an unknown organisation
     if left.atoms[-1].kind in ("person", "name") and atom.kind != "org":
-        return False  # a name ends a mention: "Lavrov said Russia"
+        # A name ends a mention ("Lavrov said Russia") unless it names whose government it is: "the Trump
+        # administration", "Prime Minister Hun Sen's government".
+        term = atom.sector_term
+        return term is not None and " ".join(tokens_of(term.phrase)) in kb.cues["leader_bodies"] and \
+            _gap_words(body, left.end, atom.start) in ([], ["'s"], ["'"])
     if words[:1] in (["'s"], ["'"]):
         # A possessive joins a possessor country or organisation to what it owns: "Russia's foreign minister".
         if atom.kind in ("country", "metonym", "org", "plural", "adjective") or not kinds & POSSESSORS:
             return False
         words = words[1:]
+        if atom.kind == "sector" and _described(body, left.end, atom.start, words, kb):
+            return True  # "Colombia's leftist rebels", "France's conservative government"
     head = left.atoms[-1].sector_term
     if words and words[0] in ("of", "in", "for") and head is not None:
         rest = [w for w in words[1:] if w != "the"]
         key = " ".join(tokens_of(head.phrase))
         allowed = {"in": kb.cues["standalone_groups"], "of": kb.cues["of_heads"], "for": kb.cues["for_heads"]}[words[0]]
-        return not rest and key in allowed and atom.kind in ("country", "org", "adjective")
-    return all(w in kb.cues["modifiers"] for w in words)
+        # A demonym after "in" describes a place or a war ("civilians in the Syrian war"), not whose group it is.
+        # A capital or region after "in" is where the group serves: "police in Baghdad", "police in Gaza".
+        kinds_ok = ("country", "org", "metonym") if words[0] == "in" else ("country", "org", "adjective")
+        return not rest and key in allowed and atom.kind in kinds_ok
+    return all(w in kb.cues["modifiers"] or w in kb.cues["honorifics"] for w in words)
+
+
+def _same_first_name(name: str, person: str) -> bool:
+    """Whether an unknown first name spells the known person's first name another way (same first four letters)."""
+    first, known = fold(name.split()[-1]), fold(person.split()[0])
+    return len(first) >= 4 and first[:4] == known[:4]
+
+
+def _described(body: str, start: int, end: int, words: list[str], kb: ActorKB) -> bool:
+    """Whether the words after a possessive are one or two lower-case descriptive words ("embattled")."""
+    raw = GAP_WORD.findall(body[start:end])[-len(words):] if words else []
+    return 0 < len(words) <= 2 and all(
+        re.fullmatch(r"[a-z][a-z-]+", w) and w not in kb.cues["not_names"] and w not in kb.cues["locative_prepositions"]
+        for w in raw)
 
 
 def chunk_atoms(body: str, atoms: list[Atom], kb: ActorKB) -> list[Chunk]:
@@ -485,7 +522,9 @@ def _learn(entity: Entity, ctx: Context) -> None:
 def _appositive(body: str, left: Entity, right: Entity) -> bool:
     """Whether only a comma (and "the") separates two mentions."""
     gap = body[left.end:right.start]
-    return bool(re.fullmatch(r"\s*,\s*(?:the\s+|The\s+)?", gap))
+    m = re.fullmatch(r"\s*,\s*(?:the\s+|The\s+)?(?:([A-Z][a-z]{1,6})\.?\s+)?", gap)
+    # "Bahraini Prime Minister, Prince Khalifa ...": an honorific may open the person's name.
+    return m is not None and (m.group(1) is None or fold(m.group(1)) in knowledge_base().cues["honorifics"])
 
 
 def _appositive_names(body: str, coded: list[tuple[Entity, bool]], kb: ActorKB) -> list[tuple[Entity, bool]]:
@@ -571,13 +610,20 @@ def find_mentions(doc: Document, kb: ActorKB | None = None) -> tuple[list[Entity
             continue
         if all(a.kind == "sector" for a in chunk.atoms) and not _standalone(chunk, kb):
             continue
+        authored = None
         if len(chunk.atoms) == 1 and chunk.atoms[0].kind == "adjective":
-            if id(chunk) not in shared_heads:
+            authored = _authored(body, chunk, kb) if id(chunk) not in shared_heads else None
+            if id(chunk) not in shared_heads and authored is None:
                 continue  # "the Syrian war": a demonym alone modifies, it does not act
-            chunk = Chunk(chunk.atoms + [shared_heads[id(chunk)]], chunk.start, chunk.end)
+            if authored is None:
+                chunk = Chunk(chunk.atoms + [shared_heads[id(chunk)]], chunk.start, chunk.end)
         entity = code_chunk(body, chunk, kb, ctx)
         if entity is None:
             continue
+        if authored is not None:  # "an Indian proposal", "Russian air strikes": the state that made them
+            entity.end, (noun, sector) = authored[0], authored[1:]
+            entity.entity_text, entity.sector = body[entity.start:entity.end], [sector]
+            entity.rule = f"{entity.rule}+authored:{noun}"
         entity = _with_article(body, entity)
         is_person = any(a.kind in ("person", "name") for a in chunk.atoms)
         if is_person:
@@ -588,7 +634,22 @@ def find_mentions(doc: Document, kb: ActorKB | None = None) -> tuple[list[Entity
     mentions = [entity for entity, _ in coded]
     mentions += _surname_mentions(body, mentions, ctx)
     mentions.sort(key=lambda e: (e.start, -(e.end or 0)))
-    return _drop_overlapping_entities(mentions), ctx
+    return widen_mentions(doc, _drop_overlapping_entities(mentions), kb), ctx
+
+
+def _authored(body: str, chunk: Chunk, kb: ActorKB) -> tuple[int, str, str] | None:
+    """(end, noun, sector) when a lone demonym qualifies a noun naming what a state made or did: "an Indian
+    proposal" (GOV), "Russian air strikes" (MIL)."""
+    m = AUTHORED_NOUN.match(body, chunk.end)
+    if m is None:
+        return None
+    for words, end in ((m.group(1), m.end(1)), (m.group(1).split()[0], m.start(1) + len(m.group(1).split()[0]))):
+        key = fold(words)
+        if key in kb.cues["authored_nouns"]:
+            return end, words, "GOV"
+        if key in kb.cues["armed_action_nouns"]:
+            return end, words, "MIL"
+    return None
 
 
 def _coordinated_heads(body: str, chunks: list[Chunk]) -> dict[int, Atom]:
@@ -677,7 +738,7 @@ def code_phrase(text: str, date: str | None = None, doc: Document | None = None)
         ctx.people = dict(doc.notes.get("people") or {})
     chunks = _split_possessors(text, chunks, kb, ctx.date)
     heads = [c for c in chunks if not c.possessor] or chunks
-    coded = [e for e in (code_chunk(text, c, kb, ctx) for c in heads) if e is not None]
+    coded = [e for e in (_code_authored(text, c, kb, ctx) for c in heads) if e is not None]
     if not coded:
         remembered = ctx.people.get(text.strip()) or ctx.people.get(text.strip().split()[-1])
         if remembered is None:
@@ -693,6 +754,16 @@ def code_phrase(text: str, date: str | None = None, doc: Document | None = None)
         if remembered is not None:
             best = replace(remembered, entity_text=text, start=0, end=len(text), rule=f"memory:{text.strip()}")
     return best
+
+
+def _code_authored(text: str, chunk: Chunk, kb: ActorKB, ctx: Context) -> Entity | None:
+    """code_chunk, with a lone demonym before a noun of what states make or do coded as in documents."""
+    entity = code_chunk(text, chunk, kb, ctx)
+    if entity is not None and len(chunk.atoms) == 1 and chunk.atoms[0].kind == "adjective":
+        authored = _authored(text, chunk, kb)
+        if authored is not None:
+            entity.sector, entity.rule = [authored[2]], f"{entity.rule}+authored:{authored[1]}"
+    return entity
 
 
 def _sector_in_document(text: str, entity: Entity, doc: Document) -> list[str]:
