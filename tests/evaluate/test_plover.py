@@ -27,6 +27,7 @@ def test_real_gold_uses_current_categories():
     assert sum(g.category == "REQUEST" for g in gold) == 34  # DEMAND mapped
     assert sum(g.category == "ACCUSE" for g in gold) == 25  # DISAPPROVE 16 + INVESTIGATE 9
     assert sum(g.category == "ASSAULT" for g in gold) == 32  # ASSAULT 15 + FIGHT 17
+    assert not any("NGO" in g.actors | g.recipients for g in gold)  # read as IGO, the way detente's NGO compares
 
 
 @pytest.mark.parametrize("code, expected", [("JAP", "JPN"), ("usa", "USA"), ("", None), (None, None)])
@@ -39,6 +40,9 @@ def test_normal_code(code, expected):
     (event("AGREE", ["USA"], []), GoldEvent("a", "", "AGREE", {"USA"}, {"RUS"}), (True, False)),
     (event("AGREE", ["USA"], ["JOR"]), GoldEvent("a", "", "AGREE", {"USA", "JOR"}, set(), True), (True, True)),
     (event("AGREE", ["UNO"], []), GoldEvent("a", "", "AGREE", {"IGO"}, set()), (True, True)),
+    # the 0.5b1 gold codes international NGOs (Amnesty, the Red Cross) as IGO
+    (event("ACCUSE", ["NGO"], ["USA"]), GoldEvent("a", "", "ACCUSE", {"IGO"}, {"USA"}), (True, True)),
+    (event("ACCUSE", ["NGO"], ["USA"]), GoldEvent("a", "", "ACCUSE", {"USA"}, {"USA"}), (False, True)),
 ])
 def test_roles_match(predicted, gold, expected):
     assert roles_match(predicted, gold) == expected
@@ -80,6 +84,9 @@ def test_evaluate_plover_with_a_stub_pipeline(tmp_path):
     assert report["category_accuracy"] == 0.5
     assert report["actor_category_recipient"] == 0.5
     assert report["extra_events_per_sentence"] == 0.0
+    # record 1 is the tuning half's (even position), record 2 the held-out half's
+    assert (report["category_accuracy_tune"], report["category_accuracy_held"]) == (1.0, 0.0)
+    assert (report["actor_category_recipient_tune"], report["actor_category_recipient_held"]) == (1.0, 0.0)
 
 
 @pytest.mark.parametrize("size, limit, expected", [

@@ -83,6 +83,13 @@ def _conditional(verb) -> bool:
     return False
 
 
+def ultimatum(verb, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a promised act is made conditional on the other side's compliance ("will withdraw unless ...")."""
+    marks = cues.get("ultimatum", frozenset())
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
+               for c in verb.children)
+
+
 def _going_to(verb) -> bool:
     head = verb.head
     return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG"

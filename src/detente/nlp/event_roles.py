@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import replace
+from functools import lru_cache
 
 from detente.model import Document, Entity, Place, Sentence
+from detente.nlp.actor_kb import knowledge_base
 
 # Dependents that belong to a noun phrase's core when looking for the entities it names.
 CORE_DEPS = frozenset({"compound", "amod", "poss", "det", "nummod", "nmod", "flat", "appos", "conj", "cc",
@@ -24,6 +26,8 @@ RECIPIENT_PREPS = frozenset({"with", "against", "to", "toward", "towards", "on",
 SPEAKER_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "me", "us", "it"})
 # Dependencies through which a subject-less verb takes its subject from its head ("agreed to form").
 INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})
+# Marks of the condition a threat is aimed at.
+CONDITION_MARKS = frozenset({"if", "unless"})
 # Prepositions of a group noun that name whose group it is ("soldiers from Gondor", "lawmakers in Fornost").
 MEMBER_PREPS = frozenset({"of", "from", "in"})
 
@@ -71,13 +75,15 @@ class RoleFinder:
         return self.offset + token.idx + len(token.text)
 
     # -- noun phrases --
-    def core_tokens(self, head) -> list:
+    def core_tokens(self, head, appositives: bool = True) -> list:
         """The head and its core dependents (modifiers, conjuncts, some "of" complements)."""
         tokens, stack = [], [head]
         while stack:
             token = stack.pop()
             tokens.append(token)
             for child in token.children:
+                if child.dep_ == "appos" and child.pos_ == "NOUN" and not appositives:
+                    continue  # a description ("a key U.S. ally"), not a second name
                 if child.dep_ in CORE_DEPS:
                     stack.append(child)
                 elif child.dep_ == "prep" and child.lower_ == "of" and token.lemma_.lower() in self.of_heads:
@@ -85,19 +91,39 @@ class RoleFinder:
         return tokens
 
     def entities(self, head) -> list[Entity]:
-        """Copies of the coded mentions that the noun phrase headed by `head` names, in text order."""
+        """Copies of the coded mentions that the noun phrase headed by `head` names, in text order; an appositive
+        counts only when the head names no one ("Pakistan, a key U.S. ally" is Pakistan)."""
         if head is None:
             return []
-        found: dict[int, Entity] = {}
-        for token in self.core_tokens(head):
-            for mention in self.index.overlapping(self.start(token), self.end(token)):
-                found.setdefault(mention.start, mention)
+        found = self._mentions_of(self.core_tokens(head, appositives=False))
+        if not found:
+            found = self._mentions_of(self.core_tokens(head))
         if not found and head.pos_ == "NOUN":
             for pobj in self.prep_objects(head, MEMBER_PREPS):
-                for token in self.core_tokens(pobj):
-                    for mention in self.index.overlapping(self.start(token), self.end(token)):
-                        found.setdefault(mention.start, mention)
+                found.update(self._mentions_of(self.core_tokens(pobj)))
         return dedupe([replace(m, sector=list(m.sector)) for _, m in sorted(found.items())])
+
+    def _mentions_of(self, tokens) -> dict[int, Entity]:
+        found: dict[int, Entity] = {}
+        for token in tokens:
+            for mention in self.index.overlapping(self.start(token), self.end(token)):
+                found.setdefault(mention.start, mention)
+        return found
+
+    def adjective_parties(self, head) -> list[Entity]:
+        """Countries named only by an adjective on a noun no mention covers: "an Indian proposal" is India's,
+        "proposed Israeli changes" Israel's (the party whose proposal is rejected or accepted)."""
+        found = []
+        for child in head.children:
+            if child.dep_ not in ("amod", "compound") or child.pos_ not in ("ADJ", "PROPN") or not child.is_title:
+                continue
+            if self.index.overlapping(self.start(child), self.end(child)):
+                continue
+            code = adjective_country(child.text)
+            if code:
+                found.append(Entity(code=code, entity_text=child.text, start=self.start(child), end=self.end(child),
+                                    rule="country adjective on the object"))
+        return found
 
     def uncoded(self, head) -> list[Entity]:
         """An entity without a code for a noun phrase no mention covers ("gunmen", "protesters")."""
@@ -119,7 +145,11 @@ class RoleFinder:
         if verb.dep_ == "relcl":
             return verb.head
         if verb.dep_ == "acl":  # "demonstrators protesting ..." acts through its noun; "talks held by X" does not
-            return verb.head if verb.tag_ == "VBG" else None
+            if verb.tag_ != "VBG":
+                return None
+            if verb.head.dep_ == "dobj" and not self.entities(verb.head) and depth < 4:
+                return self.subject(verb.head.head, depth + 1)  # "issued a statement demanding ...": the issuer
+            return verb.head
         if depth < 4 and verb.dep_ in INHERIT_DEPS and verb.head.i != verb.i:
             return self.subject(verb.head, depth + 1)
         return None
@@ -146,6 +176,8 @@ class RoleFinder:
             node = node.head
             if node.lemma_.lower() in self.reporting:
                 subject = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+                if subject is not None and subject.pos_ == "VERB":  # "The Red Cross operating in Iraq said"
+                    subject = next((c for c in subject.children if c.dep_ in SUBJECT_DEPS), subject)
                 if subject is not None and subject.pos_ != "PRON":
                     return self.entities(subject)
                 return []
@@ -173,6 +205,8 @@ class RoleFinder:
         if passive:
             heads.append(self.passive_subject(verb))
         objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+        # A dative "to" parsed as the object itself ("providing photographs to Macedonia"): its object counts.
+        objects = [next((g for g in c.children if g.dep_ == "pobj"), c) if c.pos_ == "ADP" else c for c in objects]
         heads.extend(objects)
         heads.extend(self.prep_objects(verb, RECIPIENT_PREPS))
         for obj in objects:  # "held talks with X", "imposed sanctions on X"
@@ -183,12 +217,31 @@ class RoleFinder:
         for head in heads:
             if head is not None:
                 found.extend(self.actors_of_subject(head) if head.pos_ == "PRON" else self.entities(head))
+        if not found:  # "rejected an Indian proposal", "shared evidence with their Chinese counterparts"
+            for head in (h for h in heads if h is not None and h.pos_ == "NOUN"):
+                found.extend(self.adjective_parties(head))
         return dedupe(found)
+
+    def condition_subjects(self, verb, actors: list[Entity]) -> list[Entity]:
+        """Parties of an "if" or "unless" clause under the verb or its complement, the ones a threat is aimed at
+        ("threatened to stop talks if the United States goes ahead"); the actors themselves left out."""
+        own = {a.code for a in actors if a.code}
+        clauses = [c for c in verb.children if c.dep_ == "advcl"]
+        for complement in (c for c in verb.children if c.dep_ == "xcomp"):
+            clauses.extend(c for c in complement.children if c.dep_ == "advcl")
+        for clause in clauses:
+            if not any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in clause.children):
+                continue
+            subject = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
+            found = [e for e in self.entities(subject) if e.code and e.code not in own] if subject is not None else []
+            if found:
+                return found
+        return []
 
     def addressee(self, verb) -> list[Entity]:
         """Entities of the subject of a "that" clause or object clause ("demanded that the US cancel ...")."""
         for child in verb.children:
-            if child.dep_ in ("ccomp", "xcomp"):
+            if child.dep_ in ("ccomp", "xcomp", "acl"):
                 subject = next((c for c in child.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
                 if subject is not None and subject.pos_ != "PRON":
                     return self.entities(subject)
@@ -202,6 +255,13 @@ class RoleFinder:
                 if place.start < end and place.end > start:
                     return place
         return None
+
+
+@lru_cache(maxsize=4096)
+def adjective_country(word: str) -> str | None:
+    """The country code a national adjective names in the actor knowledge base ("Indian" -> IND), else None."""
+    codes = {entry.ref.code for entry in knowledge_base().lookup(word) if entry.kind == "adjective"}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def dedupe(entities: list[Entity]) -> list[Entity]:

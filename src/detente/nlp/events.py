@@ -18,7 +18,7 @@ from typing import Any
 from detente.model import Document, Entity, Event, Place
 from detente.nlp import event_modality as modality
 from detente.nlp.event_roles import MentionIndex, RoleFinder, dedupe
-from detente.nlp.lexicon import Lexicon, Trigger, load_lexicon
+from detente.nlp.lexicon import NON_EVENT, Lexicon, Trigger, load_lexicon
 from detente.pipeline import component
 from detente.settings import Settings
 
@@ -30,14 +30,21 @@ NOUN_TAGS = frozenset({"NOUN"})
 # Prepositions under a noun trigger that introduce its own participants.
 NOUN_ACTOR_PREPS = frozenset({"between", "among", "by"})
 NOUN_RECIPIENT_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at"})
+# Possessive pronouns a noun trigger's own actor may hide behind.
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 # Dependencies a trigger sits in when it repeats its governor's event rather than starting a new one.
 CONJUNCT_DEPS = frozenset({"conj"})
 MATERIAL_CONFLICT = 4
+# Deployments and arrivals that, when the troops are peacekeepers, provide protection: AID (CAMEO 074).
+PEACEKEEPING_CATEGORIES = frozenset({"CONSULT", "MOBILIZE"})
+# CAMEO root of appeals ("call for", "urge"), verbal cooperation unless what they call for is conflictual.
+APPEAL = "02"
 # Material cooperation is always done *to* someone (PLOVER "Requires recipient: Yes"); without a recipient or
 # a reciprocal pair of actors, "gave", "provided" or "cooperated" are too often not events at all.
 NEEDS_RECIPIENT = frozenset({"AID", "COOPERATE"})
-# Categories whose recipient may be the subject of the clause they govern ("demanded that the US cancel").
-ADDRESSED = frozenset({"REQUEST", "ACCUSE"})
+# Categories whose recipient may be the subject of the clause they govern ("demanded that the US cancel",
+# "allowed Iran to open").
+ADDRESSED = frozenset({"REQUEST", "ACCUSE", "CONCEDE"})
 # PLOVER's reading of modality (manual, AGREE and THREATEN): a promised or intended cooperative act is an
 # AGREE, a promised or conditional conflictual act a THREATEN, and a refusal ("will not meet", "failed to reach
 # agreement") of a cooperative act a REJECT.  An announced concession or retreat ("will release", "is prepared
@@ -58,6 +65,8 @@ PHRASE_BONUS = 0.15
 RECIPIENT_BONUS = 0.1
 UNCODED_PENALTY = 0.25
 NOUN_PENALTY = 0.05
+# A noun trigger inside another event's clause ("demanded the resignation of X") ranks below that event.
+EMBEDDED_PENALTY = 0.15
 # Rules of actors coded from the event's place rather than named: they score like uncoded actors.
 PLACED_ACTOR_RULES = ("uncoded noun phrase, country of the event place",
                       "unnamed actor, country of the event place")
@@ -118,6 +127,8 @@ def find_triggers(span, lexicon: Lexicon) -> list[Match]:
             match = Match(token, lexicon.verbs[lemma], [token], "verb")
         if match is None and token.pos_ in NOUN_TAGS and lemma in lexicon.nouns:
             match = Match(token, lexicon.nouns[lemma], [token], "noun")
+        if match is not None and match.trigger.category == NON_EVENT:
+            continue
         if match is not None:
             if match.kind == "phrase" and token.pos_ in NOUN_TAGS:
                 match.kind = "noun"  # "war games", "air strike": a nominal event, coded like a noun trigger
@@ -189,12 +200,20 @@ class SentenceCoder:
         consumed = {w.i for m in matches if m.kind == "phrase" for w in m.words if w.i != m.token.i}
         for token, event in self.obligations():
             emitted[token.i] = event
+        governing: dict[int, Event] = dict(emitted)  # triggers and the light verbs that carry noun triggers
         for match in matches:
-            if match.token.i in consumed:
-                continue
-            event = self.code_match(match, emitted)
+            if match.token.i in consumed or match.token.i in emitted:
+                continue  # "X said Y must agree": the obligation is the event, not Y's agreeing
+            event = self.code_match(match, governing)
             if event is not None:
                 emitted[match.token.i] = event
+                governing[match.token.i] = event
+                verb = clause_verb_of(match.token)
+                if match.kind == "noun" and verb.i != match.token.i and (
+                        self.light_object(match.token, verb) or match.token.dep_ in ("dobj", "obj")):
+                    # "began a hunger strike to demand ...", "reiterated its demand that Israel ease ...": the
+                    # noun's event carries the clauses of its verb
+                    governing.setdefault(verb.i, event)
         return [emitted[i] for i in sorted(emitted)]
 
     def obligations(self) -> list[tuple[Any, Event]]:
@@ -218,12 +237,17 @@ class SentenceCoder:
     def code_match(self, match: Match, emitted: dict[int, Event]) -> Event | None:
         """The event of one trigger, or None when it lacks an actor or repeats its governor's event."""
         token, trigger = match.token, match.trigger
+        if self.civilian_deployment(match):
+            return None
         own = self.noun_participants(token, trigger.category) if match.kind == "noun" else None
-        if self.governed(token, emitted) and not (own and own[0]):
+        embedded = self.governed(token, emitted)
+        if embedded and not (own and own[0]):
             return None
         verb = clause_verb_of(token)
         if match.kind == "noun":
             actors, recipients = own if own else ([], [])
+            if actors and not recipients and self.light_object(token, verb):
+                recipients = self.verb_roles(verb)[1]  # "mounted its invasion of South Lebanon"
             if not actors:
                 if not self.light_object(token, verb):
                     return None
@@ -241,8 +265,12 @@ class SentenceCoder:
             if not actors and not self.unattributed_passive(verb):
                 return None
             actors = self.placed_actors(token, verb, actors)
-        if not recipients and category in ADDRESSED and match.kind != "noun":
-            recipients = self.roles.addressee(token)
+        if not recipients and category in ADDRESSED:
+            if match.kind != "noun":
+                recipients = self.roles.addressee(token)
+            elif token.dep_ in ("dobj", "obj") and token.head.i == verb.i:
+                # "reiterated its demand that Israel ease ...", the clause under the noun or its verb
+                recipients = self.roles.addressee(token) or self.roles.addressee(verb)
         if not recipients and match.kind != "noun":  # "refused to meet Iran", "agreed to visit Iran"
             for clause in (c for c in token.children if c.dep_ == "xcomp"):
                 recipients = self.roles.recipients_of_verb(clause, passive=False)
@@ -256,10 +284,20 @@ class SentenceCoder:
         if trigger.mode == "visit" and not recipients:
             recipients = self.destination(token, verb, actors)
         if category in NEEDS_RECIPIENT and not recipients and len(actors) < 2:
-            return None
+            # a partner named further down the clause ("provided 6 million euros to projects for Palestinian
+            # refugees") still makes it an act done to someone
+            recipients = self.implied_recipients(token, verb, actors, table)
+            if not recipients:
+                return None
+        coding = self.coded_category(match, verb)
+        if not recipients and coding[0] == "THREATEN":  # "threatened to stop talks if the US goes ahead"
+            recipients = self.roles.condition_subjects(verb, actors)
         if not recipients:
             recipients = self.implied_recipients(token, verb, actors, table)
-        return self.build(match, verb, actors, recipients, table)
+        event = self.build(match, verb, actors, recipients, table, coding)
+        if embedded:  # "demanded the resignation of X": the demand is the sentence's main event
+            event.confidence = max(0.05, event.confidence - EMBEDDED_PENALTY)
+        return event
 
     # -- roles --
     def unattributed_passive(self, verb) -> bool:
@@ -283,17 +321,28 @@ class SentenceCoder:
         # material one, its author ("US air strikes").
         material = self.lexicon.categories[category]["quad_code"] == MATERIAL_CONFLICT
         for child in noun.children:
-            if child.dep_ == "poss" or (child.dep_ == "amod" and child.pos_ == "ADJ") or \
+            if child.dep_ == "poss" and child.pos_ == "PRON" and child.lower_ in POSSESSIVE_PRONOUNS:
+                actors.extend(self.possessor(noun))  # "the ILO reiterated its demand": the ILO's
+            elif child.dep_ == "poss" or (child.dep_ == "amod" and child.pos_ == "ADJ") or \
                     (material and child.dep_ == "compound" and child.pos_ == "PROPN"):
                 actors.extend(self.roles.entities(child))
+        if not actors and material:  # "Palestinian riots", "Israeli air strikes"; but "Syrian talks" is a topic
+            actors.extend(self.roles.adjective_parties(noun))
         for pobj in self.roles.prep_objects(noun, NOUN_ACTOR_PREPS | {"of"}):
             if pobj.head.lower_ == "of" and noun.lemma_.lower() not in self.cues.get("of_heads", frozenset()):
                 continue
             actors.extend(self.roles.entities(pobj))
         recipients = []
         for pobj in self.roles.prep_objects(noun, NOUN_RECIPIENT_PREPS):
-            recipients.extend(self.roles.entities(pobj))
+            recipients.extend(self.roles.entities(pobj) or self.roles.adjective_parties(pobj))
         return dedupe(actors), dedupe(recipients)
+
+    def possessor(self, noun) -> list[Entity]:
+        """Who "its" or "their" stands for on a noun trigger that is the object of a verb: that verb's subject
+        ("the ILO reiterated its demand", "the rebels stepped up their attacks")."""
+        if noun.dep_ not in ("dobj", "obj") or noun.head.pos_ not in ("VERB", "AUX"):
+            return []
+        return self.roles.actors_of_subject(self.roles.subject(noun.head))
 
     def light_object(self, noun, verb) -> bool:
         """Whether a noun trigger is the object of a light verb whose subject acts ("held talks")."""
@@ -377,16 +426,71 @@ class SentenceCoder:
         return [replace(actor, sector=[], rule="internal event")]
 
     # -- the event record --
+    def coded_category(self, match: Match, verb) -> tuple[str, str, str]:
+        """(category, status, cue) of a trigger after PLOVER's modality conventions and conditional threats."""
+        token, trigger = match.token, match.trigger
+        status, cue = modality.clause_status(token, verb, self.cues)
+        if match.kind == "noun" and cue in COMMITMENT_CUES:
+            return trigger.category, status, cue  # a scheduled event ("the talks will go ahead"), not a promise
+        if match.kind != "modal" and trigger.category not in ("AGREE", "THREATEN", "REQUEST") and \
+                cue in COMMITMENT_CUES and modality.ultimatum(verb, self.cues):
+            return "THREATEN", status, "ultimatum"  # "will withdraw its force unless ...": a threat
+        if trigger.category in PEACEKEEPING_CATEGORIES and self.peacekeepers(verb):
+            return reclassify("AID", status, cue) + ("peacekeeping",)  # CAMEO 074: provide peacekeepers
+        if trigger.category == "AGREE" and self.vowed_conflict(token):
+            return "THREATEN", status, "vow"  # "vowed to fight on", "swore to retaliate"
+        category, status = reclassify(trigger.category, status, cue)
+        return category, status, cue
+
+    def peacekeepers(self, verb) -> bool:
+        """Whether a deployment or arrival moves forces that are peacekeepers ("peacekeeping troops arrived",
+        "sent 200 troops to serve as a peacekeeping force"); a meeting about peacekeeping is not one."""
+        words, forces = self.cues.get("peacekeeping", frozenset()), self.cues.get("forces", frozenset())
+        subject = self.roles.subject(verb)
+        movers = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        movers += [subject] if subject is not None else []
+        if not any(t.lemma_.lower() in forces | words for head in movers for t in head.subtree):
+            return False
+        tokens = list(verb.subtree) + (list(subject.subtree) if subject is not None else [])
+        return any(t.lemma_.lower() in words for t in tokens)
+
+    def civilian_deployment(self, match: Match) -> bool:
+        """Whether a mobilisation verb moves something other than forces or arms ("deployed election observers",
+        "mobilising funds", "reinforced its commitment"): no MOBILIZE event."""
+        if match.kind != "verb" or match.trigger.category != "MOBILIZE":
+            return False
+        forces = self.cues.get("forces", frozenset())
+        objects = [c for c in match.token.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN")]
+        return bool(objects) and all(o.lemma_.lower() not in forces for o in objects)
+
+    def appeal_for_conflict(self, token) -> bool:
+        """Whether an appeal asks for a conflictual act ("called for sanctions against Turkey"): CAMEO files it
+        as a demand (10, verbal conflict), not an appeal (02)."""
+        wanted = self.roles.prep_objects(token, frozenset({"for"}))
+        wanted += [c for c in token.children if c.dep_ in ("dobj", "obj")]
+        for noun in wanted:
+            reading = self.lexicon.nouns.get(noun.lemma_.lower()) if noun.pos_ == "NOUN" else None
+            if reading is not None and reading.category in CONFLICTUAL | {"THREATEN"}:
+                return True
+        return False
+
+    def vowed_conflict(self, token) -> bool:
+        """Whether a promise verb governs a conflictual act ("vowed to fight", "pledged to retaliate")."""
+        if token.lemma_.lower() not in self.cues.get("promise", frozenset()):
+            return False
+        for clause in (c for c in token.children if c.dep_ in ("xcomp", "advcl")
+                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)):
+            reading = self.lexicon.verbs.get(verb_lemma(clause, self.lexicon))
+            if reading is not None and reading.category in CONFLICTUAL | {"THREATEN"}:
+                return True
+        return False
+
     def build(self, match: Match, verb, actors: list[Entity], recipients: list[Entity],
-              table: dict[str, Any]) -> Event:
+              table: dict[str, Any], coding: tuple[str, str, str] | None = None) -> Event:
         """The Event of a trigger with its roles known: status, date, place, context, scores."""
         token, trigger = match.token, match.trigger
         roles = self.roles
-        status, cue = modality.clause_status(token, verb, self.cues)
-        if match.kind == "noun" and cue in COMMITMENT_CUES:
-            category = trigger.category  # a scheduled event ("the talks will go ahead"), not a promise
-        else:
-            category, status = reclassify(trigger.category, status, cue)
+        category, status, cue = coding or self.coded_category(match, verb)
         mode = [trigger.mode] if trigger.mode and category == trigger.category else []
         table = self.lexicon.categories[category]
         ranges = modality.clause_range(verb, token, roles.offset)
@@ -416,7 +520,8 @@ class SentenceCoder:
             event_scale=float(scale),
             text_info={"sequence": self.index, "start": self.sentence.start, "end": self.sentence.end},
             status=status,
-            cameo=trigger.cameo if trigger.cameo and category == trigger.category else table["cameo"],
+            cameo=trigger.cameo if trigger.cameo and category == trigger.category and
+            not (trigger.cameo == APPEAL and self.appeal_for_conflict(token)) else table["cameo"],
             confidence=max(0.05, min(0.95, confidence)),
             rule=trigger.rule if category == trigger.category else f"{trigger.rule} ({cue} -> {category})",
         )

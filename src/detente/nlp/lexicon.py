@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 VOWELS = set("aeiou")
+# Category of the lexicon's non-event phrases: a match that silences its head word.
+NON_EVENT = "NONE"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ def load_lexicon() -> Lexicon:
                 if set(other.children) == set(children):
                     raise ValueError(f"trigger phrase {words!r} listed under {other.trigger.category} and {category}")
             lexicon.phrases.setdefault(head, []).append(phrase)
+    # Phrases that make their head no trigger at all ("sworn in" is an inauguration, not a vow).
+    for words in data.get("non_events") or []:
+        head, *children = str(words).lower().split()
+        phrase = Phrase(head, tuple(children), Trigger(NON_EVENT, None, f"non-event:{words}"))
+        lexicon.phrases.setdefault(head, []).append(phrase)
     # Longer phrases first so "walk out of" wins over "walk out".
     for phrases in lexicon.phrases.values():
         phrases.sort(key=lambda p: -len(p.children))
