@@ -194,3 +194,10 @@ def test_implied_roles_say_how_they_were_found(parser):
     [event] = coded(parser, "Gunmen attacked a bus in Vienna.", ("Vienna",)).events
     assert [a.rule for a in event.actor] == ["uncoded noun phrase, country of the event place"]
     assert [r.rule for r in event.recipient] == ["event place"]
+
+
+def test_implied_internal_recipient_has_no_span_of_its_own(parser):
+    [event] = coded(parser, "Russia arrested 12 protesters.", ()).events
+    [recipient] = event.recipient
+    assert (recipient.code, recipient.rule, recipient.entity_text, recipient.start) == \
+        ("RUS", "internal event", "", None)

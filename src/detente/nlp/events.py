@@ -423,7 +423,8 @@ class SentenceCoder:
             return [Entity(code=place.country, entity_text=place.text, identifier_text=place.name,
                            start=place.start, end=place.end, rule="event place")]
         actor = next(a for a in actors if a.code)
-        return [replace(actor, sector=[], rule="internal event")]
+        # Implied, not named: no span, or the actor's own words would read as its recipient too.
+        return [Entity(code=actor.code, rule="internal event")]
 
     # -- the event record --
     def coded_category(self, match: Match, verb) -> tuple[str, str, str]:
