@@ -53,14 +53,18 @@ ELSEWHERE = Entity(entity_text="he", identifier_text="Someone Else", start=50, e
     # the speech attribution found exactly; the stance attribution missed
     ([Quote(LAVROV, "We support the talks.", "direct", "said", 14, 35)],
      {("detection", "precision"): 1.0, ("detection", "recall"): 0.5, ("content_matched", "f1"): 1.0,
-      ("speaker", "f1"): 1.0, ("cue_accuracy",): 1.0, ("reported_speech", "detection", "recall"): 1.0}),
+      ("speaker", "f1"): 1.0, ("cue_accuracy",): 1.0, ("reported_speech", "detection", "recall"): 1.0,
+      # end to end, the missed attribution's source counts as a wrong speaker
+      ("speaker_all", "precision"): 1.0, ("speaker_all", "recall"): 0.5,
+      ("halves", "even", "documents"): 1, ("halves", "odd", "documents"): 0}),
     # half the content, a wrong speaker, a wrong cue
     ([Quote(ELSEWHERE, "We support", "direct", "added", 14, 24)],
      {("content_matched", "precision"): 1.0, ("content_matched", "recall"): 0.5, ("speaker", "f1"): 0.0,
       ("cue_accuracy",): 0.0}),
     # a quote no gold attribution holds
     ([Quote(LAVROV, "Kerry", "indirect", "said", 37, 42)],
-     {("detection", "precision"): 0.0, ("content", "precision"): 0.0, ("speaker", "f1"): 0.0}),
+     {("detection", "precision"): 0.0, ("content", "precision"): 0.0, ("speaker", "f1"): 0.0,
+      ("speaker_all", "precision"): 0.0}),
     # nothing predicted
     ([], {("detection", "recall"): 0.0, ("content", "f1"): 0.0}),
 ])
@@ -86,15 +90,15 @@ def test_reported_speech_subset(attribution, speech):
 
 
 # Floors on this sample (the first 12 dev articles), a little under what was measured when they were set
-# (content_matched F1 0.937, speaker F1 0.878, reported-speech content F1 0.763, content F1 0.686, detection
-# precision 0.982, cue accuracy 0.895).  Issue 6 asks for content F1 >= 0.80 and speaker F1 >= 0.75: met on
-# matched attributions, not yet on every content token.  Floors only go up.
+# (content F1 0.848, content_matched F1 0.944, speaker F1 0.852, reported-speech content F1 0.904, detection
+# precision 0.963, cue accuracy 0.896; 2026-11-28).  Issue 6 asks for content F1 >= 0.80 over every gold
+# content token and speaker F1 >= 0.75.  Floors only go up.
 SAMPLE_DOCUMENTS = 12
 FLOORS = {
-    ("content_matched", "f1"): 0.92,
+    ("content_matched", "f1"): 0.93,
     ("speaker", "f1"): 0.85,
-    ("reported_speech", "content", "f1"): 0.75,
-    ("content", "f1"): 0.67,
+    ("reported_speech", "content", "f1"): 0.88,
+    ("content", "f1"): 0.83,
     ("detection", "precision"): 0.95,
     ("cue_accuracy",): 0.88,
 }

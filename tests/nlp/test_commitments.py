@@ -123,6 +123,25 @@ def test_reported_hope_binds_the_speaker(parse):
     assert (commitment.firmness, [b.code for b in commitment.by]) == ("hoped", ["EUR"])
 
 
+@pytest.mark.parametrize("body, mentions, bound", [
+    # "It" stands for the plan the sentence before names; its agent is bound
+    ("The talks are part of a new drive by the European Union. It planned a new constitution by June.",
+     [("the European Union", "EUR", [])], ["EUR"]),
+    # an uncoded group noun takes the code of the group the document names in full elsewhere
+    ("The talks are part of a new drive by diplomats. It planned a new constitution by June. "
+     "Diplomats in the Contact Group met.", [("Diplomats in the Contact Group", "IGO", [])], ["IGO"]),
+    # a plan noun as the subject binds its own agent
+    ("The plan by the European Union foresees a new constitution by June.",
+     [("the European Union", "EUR", [])], ["EUR"]),
+    # "It" with no plan before it binds no one
+    ("The weather was bad. It planned a new constitution by June.", [], []),
+])
+def test_a_plan_binds_its_agents(parse, body, mentions, bound):
+    doc = build(parse, body, [("by June", "2016-06", "DATE", "ON_OR_BEFORE", True)], mentions)
+    (commitment,) = find_commitments(doc)
+    assert [b.code for b in commitment.by] == bound
+
+
 def test_undated_promise_is_a_commitment_without_due(parse):
     body = "The donors pledged emergency aid for the refugees."
     (commitment,) = find_commitments(build(parse, body))
@@ -211,6 +230,11 @@ def test_seed_article_meetings_bind_their_parties(seed_doc):
     by_due = {c.due: {b.label() for b in c.by} for c in seed_doc.commitments}
     assert by_due["2015-12-18"] & {"IGO GOV", "IGO", "RUS GOV", "USA GOV"}
     assert {"SYR REB", "SYR GOV"} <= by_due["2016"]
+
+
+def test_seed_article_plans_bind_the_support_group(seed_doc):
+    plans = {c.due: {b.code for b in c.by} for c in seed_doc.commitments if c.firmness == "agreed"}
+    assert plans["2016-06"] == {"IGO"} and plans["2017-11"] == {"IGO"}
 
 
 def test_seed_article_has_one_commitment_for_the_december_meeting(seed_doc):

@@ -201,3 +201,58 @@ def test_quotes_without_the_parse_stage(body, text, speaker, cue):
     doc = Pipeline(names=["prefilter", "quotes"])(Document(body=body, published="2015-12-16"))
     found = [q for q in doc.quotes if q.text == text]
     assert found and found[0].speaker.entity_text == speaker and found[0].cue == cue
+
+
+@pytest.mark.parametrize("body, kind, text, speaker", [
+    # a cue set into the middle of what was said
+    (LAVROV + "In a merger, Lavrov said, the Russian brand would survive.", "indirect",
+     "In a merger the Russian brand would survive", "Lavrov"),
+    # the frame nearest the quote gives the speaker; a leading "As" is no part of it
+    ("When Michael Flynn was asked about the war, he said, “I mean, stop it with that kind of stuff.”",
+     "direct", "I mean, stop it with that kind of stuff.", "Flynn"),
+    ('As one employee told the local paper, "She wants to put fear in our hearts."', "direct",
+     "She wants to put fear in our hearts.", "one employee"),
+    # a title abbreviation and a party-state tag inside the speaker
+    ('"We cannot have people deny the right," Rep. John Mica (R-Fla.) said.', "direct",
+     "We cannot have people deny the right,", "Mica"),
+    # an infinitive, an object, a label and a topic preposition as what was reported
+    ("The newspaper urged Clinton to make a decision on the merits.", "indirect",
+     "Clinton to make a decision on the merits", "The newspaper"),
+    ("Senator Warren denied the accusations of the campaign.", "indirect", "the accusations of the campaign",
+     "Warren"),
+    ("Donald Trump called the judge a hater of his campaign.", "indirect", "the judge a hater of his campaign",
+     "Trump"),
+    ("Bernie Sanders called for a ban on fracking.", "indirect", "a ban on fracking", "Sanders"),
+])
+def test_reported_content_and_frames(quotes_pipeline, body, kind, text, speaker):
+    found = [(q.kind, q.text, speaker_name(q)) for q in run(quotes_pipeline, body)]
+    assert any(k == kind and t == text and speaker in (s or "") for k, t, s in found), found
+
+
+def test_unframed_direct_quote_is_kept_with_the_previous_speaker(quotes_pipeline):
+    body = (KERRY + '"We found common ground," Kerry said.\n\n'
+            "Then the ministers went to dinner.\n\n"
+            '"This is a good day for diplomacy and for peace."')
+    quotes = run(quotes_pipeline, body)
+    last = [q for q in quotes if q.text.startswith("This is a good day")]
+    assert [(q.kind, speaker_name(q)) for q in last] == [("direct", "John Kerry")]
+
+
+def test_unframed_direct_quote_far_from_any_speaker_has_none(quotes_pipeline):
+    quotes = run(quotes_pipeline, 'The weather was fine.\n\n"This is a good day for diplomacy and for peace."')
+    assert [(q.kind, q.speaker) for q in quotes] == [("direct", None)]
+
+
+@pytest.mark.parametrize("body, text, speaker", [
+    # a participle qualifying a noun: the noun speaks
+    ("The campaign sent out a fundraising email stressing the impact of the bid on the front-runner.",
+     "the impact of the bid on the front-runner", "a fundraising email"),
+])
+def test_participle_speakers(quotes_pipeline, body, text, speaker):
+    found = [(q.text, q.speaker and q.speaker.entity_text) for q in run(quotes_pipeline, body)]
+    assert (text, speaker) in found, found
+
+
+def test_a_participle_in_a_prepositional_phrase_has_no_noun_speaker(quotes_pipeline):
+    body = "The statement insisted on elections, in effect calling on him to leave office by June."
+    assert all((q.speaker and q.speaker.entity_text) != "effect" for q in run(quotes_pipeline, body))

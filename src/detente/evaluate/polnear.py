@@ -13,7 +13,12 @@ first annotation set is the gold.  Scores, all over word tokens (runs of letters
 - `speaker`: on matched pairs (each gold attribution with the predicted quote overlapping it most), the
   speaker is right when its span overlaps the gold source span or its resolved name shares a word with the
   gold source; precision over pairs with a predicted speaker, recall over pairs with a gold source.
+- `speaker_all`: the speaker scored end to end: recall over every gold attribution with a source (a missed
+  attribution counts as a wrong speaker), precision over every predicted quote with a speaker (one matching
+  no gold attribution counts as wrong).
 - `cue_accuracy`: on matched pairs with a gold cue, the predicted cue word occurs in the gold cue.
+- `halves`: content and speaker figures for the documents of even and of odd position in the file, so that
+  rules tuned on one half can be checked on the other.
 - `reported_speech`: the same figures with recall over the gold attributions that are reported speech
   (see `is_reported_speech`); precision still counts against all gold attributions.
 """
@@ -65,17 +70,21 @@ def evaluate_polnear(paths: list[Path], pipeline: Pipeline | None = None, limit:
     """Runs the pipeline on PolNeAR articles and scores its quotes against the first annotation set."""
     pipeline = pipeline or polnear_pipeline()
     totals, speech = _Totals(), _Totals()
+    halves = {"even": _Totals(), "odd": _Totals()}
     began = time.perf_counter()
-    for record in read_polnear(paths, compartments, limit):
+    for index, record in enumerate(read_polnear(paths, compartments, limit)):
         doc = pipeline(Document(body=record["text"], published=record.get("publication_date") or None,
                                 title=record.get("title") or None))
         annotations = record.get("annotations") or []
         gold = annotations[0]["attributions"] if annotations else []
         quotes = doc.quotes if doc.rejected is None else []
         totals.add(record["text"], gold, quotes)
+        halves["odd" if index % 2 else "even"].add(record["text"], gold, quotes)
         speech.add(record["text"], [g for g in gold if is_reported_speech(g)], quotes, reference=gold)
     report = totals.report()
     report["reported_speech"] = speech.report()
+    report["halves"] = {name: {key: half.report()[key] for key in ("documents", "content", "speaker", "speaker_all")}
+                        for name, half in halves.items()}
     report["seconds"] = round(time.perf_counter() - began, 2)
     return report
 
@@ -111,6 +120,7 @@ class _Totals:
         self.matched_overlap = self.matched_predicted_tokens = self.matched_gold_tokens = 0
         self.speaker_right = self.speaker_predicted = self.speaker_gold = 0
         self.cue_right = self.cue_gold = 0
+        self.all_speakers_predicted = self.all_sources_gold = 0
 
     def add(self, text: str, gold: list[dict[str, Any]], quotes: list[Quote],
             reference: list[dict[str, Any]] | None = None) -> None:
@@ -132,6 +142,9 @@ class _Totals:
         self.content_gold += len(gold_union)
         self.content_predicted += len(predicted_union)
         self.matched_predicted += sum(1 for t, _ in predicted if t & reference_union)
+        self.all_speakers_predicted += sum(1 for _, q in predicted
+                                           if q.speaker is not None and q.speaker.start is not None)
+        self.all_sources_gold += sum(1 for _, g in gold_items if g.get("source"))
         matched_predicted_tokens: set[int] = set()
         for gold_tokens, attribution in gold_items:
             overlapping = [(len(t & gold_tokens), t, q) for t, q in predicted if t & gold_tokens]
@@ -172,6 +185,8 @@ class _Totals:
             "content_matched": _prf(self.matched_overlap, self.matched_predicted_tokens, self.matched_overlap,
                                     self.matched_gold_tokens),
             "speaker": _prf(self.speaker_right, self.speaker_predicted, self.speaker_right, self.speaker_gold),
+            "speaker_all": _prf(self.speaker_right, self.all_speakers_predicted, self.speaker_right,
+                                self.all_sources_gold),
             "cue_accuracy": round(self.cue_right / self.cue_gold, 4) if self.cue_gold else 0.0,
         }
 

@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 
 from detente.model import Commitment, Document, Entity, Event, Sentence, Timex
-from detente.nlp.stances import DocumentContext, paragraph_offset, stance_holder, trigger_token, word_index
+from detente.nlp.stances import (FOCUS_DEFAULT, DocumentContext, paragraph_offset, stance_holder, trigger_token,
+                                 word_index)
 from detente.pipeline import component
 from detente.settings import Settings
 from detente.tracking import add_duration, due_window, period, precision_of
@@ -42,6 +43,8 @@ CLITIC_SPACE = re.compile(r"\s+(['’]s|n't)\b")
 PAST_AUXILIARIES = frozenset({"was", "were", "had", "has", "have", "did", "'d"})
 # Longest description, in words: a commitment's `what` names the action, it does not retell the sentence.
 MAX_WHAT_WORDS = 14
+# Subjects that stand for a plan named in the sentence before ("It planned ceasefires").
+PLAN_PRONOUNS = frozenset({"it", "this", "that"})
 # How far up the dependency tree a cue may govern an anchor.
 MAX_CLIMB = 8
 
@@ -126,6 +129,7 @@ class CommitmentFinder:
         for event in doc.events:
             self.events_by_sentence.setdefault(event.text_info.get("start", -1), []).append(event)
         self.quote_ranges = [(q.start, q.end, q.speaker) for q in doc.quotes if q.speaker is not None]
+        self.previous: Sentence | None = None  # the sentence before the one being read ("It planned ...")
 
     # -- driver --
     def find(self) -> list[Commitment]:
@@ -137,6 +141,7 @@ class CommitmentFinder:
                 continue
             inside = [t for t in timexes if sentence.start <= t.start < sentence.end]
             previous = self.doc.sentences[index - 1] if index else None
+            self.previous = previous
             drafts.extend(self.sentence_drafts(sentence, inside, previous, timexes))
         return [d.commitment for d in _merge(drafts)]
 
@@ -301,14 +306,47 @@ class CommitmentFinder:
             if subject is None:
                 continue
             if subject.pos_ == "PRON":
-                speaker = self.speaker_of(subject, offset)
+                speaker = self.speaker_of(subject, offset) or self.plan_owner(subject, offset)
                 if speaker:
                     return speaker
                 continue
-            entities = self.entities_in(_core(subject), offset)
+            entities = self.entities_in(_core(subject), offset) or self.plan_owner(subject, offset)
             if entities:
                 return entities
         return []
+
+    def plan_owner(self, subject, offset: int) -> list[Entity]:
+        """Who a plan binds when the plan is the subject: "the plan by the powers", or "It planned ..." after a
+        sentence naming "a new drive by diplomats" (the agents of the plan noun there)."""
+        plan_nouns = self.cues.plan_references - PLAN_PRONOUNS
+        if _is(subject, plan_nouns):
+            return self.agent_entities(subject, offset)
+        previous = self.previous
+        if subject.lower_ not in PLAN_PRONOUNS or previous is None or previous.span is None:
+            return []
+        previous_offset = paragraph_offset(self.doc, previous)
+        for token in previous.span:
+            if token.pos_ == "NOUN" and _is(token, plan_nouns):
+                found = self.agent_entities(token, previous_offset)
+                if found:
+                    return found
+        return []
+
+    def agent_entities(self, noun, offset: int) -> list[Entity]:
+        """The coded agents of a plan noun: its possessor, compound or "by X"; an uncoded group noun ("by
+        diplomats") takes the code of a mention with the same head elsewhere ("Diplomats in the ... Group")."""
+        agents = [c for c in noun.children if c.dep_ in ("poss", "compound")]
+        agents += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+                   for g in c.children if g.dep_ == "pobj"]
+        found: list[Entity] = []
+        for agent in agents:
+            entities = self.entities_in(_core(agent), offset)
+            # A bare group noun is coded by the focus-country default at best; the document's full naming of
+            # the same group is better evidence of who it is.
+            if agent.tag_ in ("NNS", "NNPS") and all(FOCUS_DEFAULT in (e.rule or "") for e in entities):
+                entities = self.context.same_head_mentions(agent.lower_) or entities
+            found.extend(e for e in entities if e not in found)
+        return found
 
     def speaker_of(self, pronoun, offset: int) -> list[Entity]:
         """Who "we"/"they" stand for: the quote's speaker, or the subject of the reporting verb above."""

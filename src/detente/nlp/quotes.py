@@ -3,7 +3,8 @@
 `quotes` reads `body`, `paragraphs`, `sentences` (spaCy spans where the paragraph was parsed), `title`,
 `mentions` and `notes["people"]` (both from the actors stage when it ran) and assigns `quotes`: a list of
 `Quote(speaker, text, kind, cue, start, end)` in body order, `start`/`end` delimiting the quoted content
-without its quote marks.
+without its quote marks.  Quote-mark pairing lives in `quote_marks`, the cue lexicon and regex frames in
+`quote_cues`, speaker resolution in `quote_speakers`; this module finds the quotes and their cues.
 
 Decisions (issue 6):
 - Quote marks: straight and curly double quotes (and '' as in newspaper archives) pair as quotes; an opening
@@ -30,251 +31,64 @@ Decisions (issue 6):
   (`identifier_text`, `code`, `sector`, `office`) from the actors stage when it ran.
 - A direct quote with no cue of its own right after another direct quote (same paragraph, or opening the
   next one) continues it: same speaker, same cue.  One opening a paragraph after a paragraph ending in a
-  colon ("Potts echoed:") or in a sentence of reported speech takes that sentence's speaker and cue.
+  colon ("Potts echoed:") or in a sentence of reported speech takes that sentence's speaker and cue.  Any
+  other direct quote of `MIN_UNATTRIBUTED_WORDS` words or more is still kept: with the speaker of the direct
+  quote before it when that is at most `UNFRAMED_REACH` paragraphs back, else with no speaker.
+- What an indirect quote reports (measured on PolNeAR, tuned on its even-positioned documents): the cue
+  verb's complement clause; the clause a cue is set into, before, after or around it ("In a merger, he said,
+  the brand would survive"; the quote's text then leaves the "he said" out); else its to-infinitive ("urged
+  Clinton to decide"), its labelled object ("called the judge a hater"), its object ("denied the
+  accusations") or the object of a topic preposition ("called for a ban").
+- A frame before a direct quote is the one nearest the quote ('When Flynn was asked ..., he said, "..."');
+  a leading "As"/"When" is no part of its speaker, and title abbreviations ("Rep.", "(R-Fla.)") are.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from detente.model import Document, Entity, Quote, Sentence
+from detente.model import Document, Quote, Sentence
+from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, Attribution, CueLexicon, cue_forms, cue_lexicon,
+                                    frame_patterns, lead_cue_pattern)
+from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, find_quote_spans,
+                                     title_and_caption_lines)
+from detente.nlp.quote_speakers import OTHER_PRONOUNS, SpeakerResolver
 from detente.pipeline import component
 from detente.settings import Settings
 
-# Bounds that keep a malformed document (a stray opening mark) from quoting everything after it.
-MAX_QUOTE_PARAGRAPHS = 8
-MAX_QUOTE_CHARS = 4000
-# An opening mark at a paragraph start that never closes quotes the paragraph only up to this length.
-MAX_UNCLOSED_CHARS = 1200
-# Single quotes are more often apostrophes than quotes; a single-quoted span is a quote only up to this size.
-MAX_SINGLE_QUOTE_CHARS = 400
+__all__ = ["MAX_QUOTE_CHARS", "Quotes", "cue_forms", "cue_lexicon", "find_quote_spans"]
+
 # How far (in characters) after a closing mark the "he said" frame may sit.
 MAX_FRAME_CHARS = 160
-# "he"/"she" falls back to the latest quote speaker at most this many sentences back.
-PRONOUN_REACH = 4
-
-DOUBLE_OPEN = "“„«"
-DOUBLE_CLOSE = "”»"
-DOUBLE_MARK = re.compile(r"''|[\"“„«”»]")
-SINGLE_MARK = re.compile(r"['‘’]")
-OPENING_CONTEXT = set(" \t\n([{—–-/\"“")
-CLOSING_CONTEXT = set(" \t\n.,;:!?)]}—–-\"”")
-
-AUXILIARIES = ("has|have|had|is|was|were|also|later|then|further|again|once|would|will|recently|previously"
-               "|earlier|simply|just|quickly|subsequently|repeatedly|often|has long|had long|never|did|does")
-CAPTION_LINE = re.compile(
-    r"\((?:AFP|AP|Reuters|EPA|Getty|Getty Images|Anadolu|AA|Xinhua|SANA|MEE|File|Photo|[A-Z][\w .&/-]{0,40}"
-    r"(?:Photo|Images|/AFP|/Reuters|/AP))\)\s*$")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘'A-Z])")
 FRAME_END = re.compile(r"[.!?](?=\s|$)|[\"“‘]|''")
-# '"...," he answered': any verb right after a pronoun or name that follows a closing quote is its cue.
-GENERIC_FRAME = re.compile(r"^[\s,.!?;:—–-]*(?P<spk>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
-                           r"\s+"
-                           r"(?P<cue>[a-z]{3,}(?:ed|es|s))\b(?=\s*(?:[,.;:!?]|$))")
-COLON_SPEAKER = re.compile(r"(?:^|(?<=[\s(]))(?P<spk>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s*:\s*$")
-OTHER_PRONOUNS = frozenset({"they", "we", "i", "it", "you"})
+# A full stop after a title or state abbreviation ("Rep.", "Sen.", "R-Fla.") does not end the frame.
+TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(-])[A-Z][a-z]{0,3}\.$")
+# Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "said so").
+ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "quote", "call", "find", "show"})
+# Prepositions right after a cue verb that introduce what it is about ("called for", "spoke about").
+TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
+# Verbs that label their object: the object and the label are the content.
+LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
+# An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
+# ("denied it", "wrote that") say nothing.
+MIN_OBJECT_TOKENS = 2
+# A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
+MIN_UNATTRIBUTED_WORDS = 4
+# ... and given the speaker of the previous direct quote up to this many paragraphs back.
+UNFRAMED_REACH = 2
+# Where a frame before a quote may start: the clause start, or after a comma or semicolon in it.
+CLAUSE_BREAK = re.compile(r"[,;]\s+")
+# A conjunction opening a frame ("As one employee told the paper, ...") is not part of the speaker.
+LEADING_SUBORDINATOR = re.compile(r"\s*(?:As|When|While|But|And|So|Then|After|Before|Since|Yet|Still|Later|Earlier"
+                                  r"|Now|Instead|Also)\s+(?=\S)")
 # Words that show a frame's "speaker" is really a clause ("a claim that he denied").
 CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "when", "while", "because", "if", "as", "but", "was",
                           "is", "are", "were", "to", "what", "not"})
 
-
-@dataclass(frozen=True)
-class CueLexicon:
-    """The cue words of data/quotes/cues.yaml, by role (forms map an inflected form to its lemma)."""
-
-    speech_forms: dict[str, str]
-    thought_forms: dict[str, str]
-    phrases: tuple[str, ...]
-    offices: frozenset[str]
-    label_words: frozenset[str]
-    person_pronouns: frozenset[str]
-    speech_lemmas: frozenset[str]  # cue direct, partial and indirect quotes
-    cue_lemmas: frozenset[str]  # speech and thought verbs: cue partial and indirect quotes
-
-
-@lru_cache(maxsize=1)
-def cue_lexicon() -> CueLexicon:
-    """The cue lexicon, loaded once per process."""
-    data = yaml.safe_load(resources.files("detente").joinpath("data/quotes/cues.yaml").read_text(encoding="utf-8"))
-    speech, thought = ({f.lower(): lemma for lemma, fs in data[group].items() for f in fs}
-                       for group in ("speech", "thought"))
-    words = lambda key: frozenset(w.lower() for w in data[key])  # noqa: E731
-    return CueLexicon(speech, thought, tuple(data["phrases"]), words("offices"), words("label_words"),
-                      words("person_pronouns"), frozenset(speech.values()),
-                      frozenset(speech.values()) | frozenset(thought.values()))
-
-
-@lru_cache(maxsize=1)
-def cue_forms() -> frozenset[str]:
-    """Every inflected cue word (for the prefilter: a paragraph holding one is worth a parse)."""
-    lex = cue_lexicon()
-    words = {w for phrase in lex.phrases for w in phrase.split()}
-    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words)
-
-
-@lru_cache(maxsize=1)
-def _frame_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """Regexes for the "he said" frame after a quote, "said X" after it, and "X said:" before it.
-
-    Cue words match in lower case only, so that "State" in "State Department" is no cue.
-    """
-    forms = "|".join(sorted(map(re.escape, cue_lexicon().speech_forms), key=len, reverse=True))
-    speaker = r"(?P<spk>[^,.;:!?\"“”‘’\n]{1,80}?)(?:\s*,[^,.;!?\"“”\n]{1,90},)?"
-    aux = rf"(?:(?:{AUXILIARIES})\s+){{0,3}}"
-    after_speaker_cue = re.compile(rf"^[\s,.!?;:—–-]*{speaker}\s+{aux}(?P<cue>{forms})\b")
-    after_cue_speaker = re.compile(
-        rf"^[\s,.!?;:—–-]*(?P<cue>{forms})\s+(?P<spk>(?:the |a |an )?[^,.;:!?\"“”\n]{{1,80}}?)"
-        r"(?=\s*(?:[,.;:!?\"“”]|$|\b(?:who|in|on|at|during|after|before|when|while|to|from|of)\b))")
-    before = re.compile(
-        rf"{speaker}\s+{aux}(?P<cue>{forms})\b[^\"“”.!?]{{0,120}}?[:,]?\s*$"
-        r"|[Aa]ccording to\s+(?P<spk2>[^,.;:!?\"“”\n]{1,80}?)\s*[:,]?\s*$")
-    return after_speaker_cue, after_cue_speaker, before
-
-
-@dataclass
-class QuoteSpan:
-    """Quoted content found between quote marks; `start`/`end` exclude the marks."""
-
-    start: int
-    end: int
-    open_mark: int
-    close_mark: int | None
-    single: bool = False
-    paragraph: int = 0
-
-
-def find_quote_spans(body: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
-    """Double- and single-quoted spans of `body`, paragraph-spanning quotes joined, in body order."""
-    spans: list[QuoteSpan] = []
-    chain: QuoteSpan | None = None  # a quote still open at the end of the previous paragraph
-    chain_paragraphs = 0
-    for index, (p_start, p_end) in enumerate(paragraphs):
-        text = body[p_start:p_end]
-        lead = p_start + len(text) - len(text.lstrip())
-        doubles, unclosed = _pair_doubles(text, p_start)
-        for span in doubles:
-            span.paragraph = index
-        if unclosed is not None:
-            unclosed.paragraph, unclosed.end = index, p_end
-        inside = [(s.open_mark, s.close_mark) for s in doubles]
-        if unclosed is not None:
-            inside.append((unclosed.open_mark, p_end))
-        first = min(doubles + ([unclosed] if unclosed else []), key=lambda s: s.open_mark, default=None)
-        if chain is not None:
-            continues = (first is not None and first.open_mark == lead and chain_paragraphs < MAX_QUOTE_PARAGRAPHS
-                         and first.end - chain.start <= MAX_QUOTE_CHARS)
-            if continues and first is unclosed:
-                chain.end, chain_paragraphs, unclosed = p_end, chain_paragraphs + 1, None
-                doubles = []
-            elif continues:
-                spans.append(QuoteSpan(chain.start, first.end, chain.open_mark, first.close_mark, False,
-                                       chain.paragraph))
-                doubles = [s for s in doubles if s is not first]
-                chain = None
-            else:
-                _end_unclosed(body, paragraphs, chain, chain_paragraphs, spans)
-                chain = None
-        spans.extend(s for s in doubles if s.end - s.start <= MAX_QUOTE_CHARS)
-        if unclosed is not None:
-            chain, chain_paragraphs = unclosed, 1
-        spans.extend(_pair_singles(text, p_start, index, inside))
-    if chain is not None:
-        _end_unclosed(body, paragraphs, chain, chain_paragraphs, spans)
-    spans.sort(key=lambda s: s.start)
-    return spans
-
-
-def _end_unclosed(body: str, paragraphs: list[tuple[int, int]], span: QuoteSpan, count: int,
-                  spans: list[QuoteSpan]) -> None:
-    """An opening mark that never closed: the quote ends with its paragraph, if it opened the paragraph
-    (or followed a colon) and stays short; a stray mark elsewhere quotes nothing."""
-    p_start = paragraphs[span.paragraph][0]
-    before = body[p_start:span.open_mark]
-    if count == 1 and (span.end - span.start > MAX_UNCLOSED_CHARS
-                       or before.strip() and not before.rstrip().endswith(":")):
-        return
-    if body[span.start:span.end].strip():
-        spans.append(QuoteSpan(span.start, span.end, span.open_mark, None, False, span.paragraph))
-
-
-def _pair_doubles(text: str, offset: int) -> tuple[list[QuoteSpan], QuoteSpan | None]:
-    """Pairs the double quote marks of one paragraph; returns the closed spans and the one left open.
-
-    Two apostrophes ('') stand for a straight double quote, as in some newspaper archives.
-    """
-    spans: list[QuoteSpan] = []
-    current: QuoteSpan | None = None
-    for mark in DOUBLE_MARK.finditer(text):
-        i, ch, width = mark.start(), mark.group()[0], len(mark.group())
-        if ch in "\"'":
-            if current is None:
-                current = QuoteSpan(offset + i + width, -1, offset + i, None)
-            else:
-                current.end, current.close_mark = offset + i, offset + i + width - 1
-                spans.append(current)
-                current = None
-        elif ch in DOUBLE_OPEN:
-            # A second opening mark before any closing one: the first was stray.
-            current = QuoteSpan(offset + i + 1, -1, offset + i, None)
-        elif current is not None:
-            current.end, current.close_mark = offset + i, offset + i
-            spans.append(current)
-            current = None
-    return spans, current
-
-
-def _pair_singles(text: str, offset: int, paragraph: int, inside: list[tuple[int, int]]) -> list[QuoteSpan]:
-    """Single-quoted spans of one paragraph outside double quotes; apostrophes are skipped."""
-    spans: list[QuoteSpan] = []
-    opened: int | None = None
-    for mark in SINGLE_MARK.finditer(text):
-        i, ch = mark.start(), mark.group()
-        if text[i - 1:i] == "'" or text[i + 1:i + 2] == "'":
-            continue  # '' is a double quote mark
-        if any(a <= offset + i <= b for a, b in inside):
-            continue
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        if before.isalnum() and after.isalnum():
-            continue  # don't, Russia's
-        can_open = ch in "'‘" and before in OPENING_CONTEXT and (after.isalpha() or after in "“\"")
-        can_close = ch in "'’" and not before.isspace() and after in CLOSING_CONTEXT
-        if opened is not None and can_close:
-            if 0 < i - opened - 1 <= MAX_SINGLE_QUOTE_CHARS:
-                spans.append(QuoteSpan(offset + opened + 1, offset + i, offset + opened, offset + i, True,
-                                       paragraph))
-            opened = None
-        elif can_open:
-            opened = i
-    return spans
-
-
-@dataclass
-class Person:
-    """A person mention in the body: where, the full name, the titles met with it, the actors' entity."""
-
-    start: int
-    end: int
-    name: str
-    titles: set[str] = field(default_factory=set)
-    entity: Entity | None = None
-
-
-@dataclass
-class Attribution:
-    """A speaker span and cue found for a quote, before the speaker is resolved."""
-
-    cue: str
-    speaker_start: int | None
-    speaker_end: int | None
 
 
 @component("quotes")
@@ -318,23 +132,10 @@ class _DocumentQuotes:
                                            for i, (s, e) in enumerate(doc.paragraphs)]
         self.sentence_starts = [s.start for s in self.sentences]
         self.paragraph_starts = [s for s, _ in doc.paragraphs]
-        self.skip_lines = _title_and_caption_lines(doc)
+        self.skip_lines = title_and_caption_lines(doc)
         self.spans = [s for s in find_quote_spans(doc.body, doc.paragraphs) if not self._skipped(s.open_mark)]
         self.direct_ranges: list[tuple[int, int]] = []
-        self.mentions = sorted((m for m in doc.mentions if m.code and m.start is not None and m.end is not None),
-                               key=lambda m: m.start)
-        self.mention_starts = [m.start for m in self.mentions]
-        self.people = _people(doc, self.sentences)
-        self.person_starts = [p.start for p in self.people]
-        self.surnames: dict[str, Person] = {}
-        for person in self.people:
-            if " " in person.name:
-                self.surnames.setdefault(_key(person.name.split()[-1]), person)
-        for person in self.people:
-            full = self._full(person)
-            if full is not person:
-                full.titles |= person.titles  # "Kerry, the US Secretary of State" titles John Kerry
-        self.speakers: list[tuple[int, Person]] = []  # (sentence index, person) of the quotes so far
+        self.resolver = SpeakerResolver(doc, lexicon, actors, self.sentences, self.direct_ranges)
 
     # -- direct and partial quotes ------------------------------------------------------------------------
 
@@ -344,7 +145,7 @@ class _DocumentQuotes:
         previous: Quote | None = None
         for span in self.spans:
             kind = self._kind(span)
-            content = _clean(self.body[span.start:span.end])
+            content = clean_quote_text(self.body[span.start:span.end])
             if kind == "direct":
                 # Registered first so that names inside the quote are not taken for its speaker.
                 self.direct_ranges.append((span.open_mark, span.close_mark or span.end))
@@ -354,11 +155,20 @@ class _DocumentQuotes:
                     found.append(previous)
                     continue
                 attribution = attribution or self._introduced(span)
+                if attribution is None and len(WORD.findall(content)) >= MIN_UNATTRIBUTED_WORDS:
+                    # A quoted utterance with no frame is still someone's words: the speaker of the quotes
+                    # just before it when there is one near, else unknown.
+                    near = previous is not None and \
+                        self._paragraph_of(span.open_mark) - self._paragraph_of(previous.end) <= UNFRAMED_REACH
+                    previous = Quote(previous.speaker if near else None, content, "direct",
+                                     previous.cue if near else None, span.start, span.end)
+                    found.append(previous)
+                    continue
             else:
                 attribution = None if self._is_label(span) else self._governing_cue(span)
             if attribution is None:
                 continue
-            quote = Quote(self._speaker(attribution), content, kind, attribution.cue, span.start, span.end)
+            quote = Quote(self.resolver.resolve(attribution), content, kind, attribution.cue, span.start, span.end)
             previous = quote if kind == "direct" else previous
             found.append(quote)
         found.extend(self._indirect())
@@ -434,7 +244,7 @@ class _DocumentQuotes:
 
     def _frame(self, span: QuoteSpan) -> Attribution | None:
         """The cue and speaker framing a direct quote: after it ("...," he said), or before it (X said: "...")."""
-        after_speaker_cue, after_cue_speaker, before_pattern = _frame_patterns()
+        after_speaker_cue, after_cue_speaker, before_pattern = frame_patterns()
         if span.close_mark is not None:
             pos = span.close_mark + 1
             trail = self.body[pos:self._frame_stop(pos)]
@@ -443,11 +253,15 @@ class _DocumentQuotes:
                 if match and self._plausible_speaker(match.group("spk")):
                     return self._attribution(pos, match, "spk")
         start = self._clause_start(span.open_mark)
-        match = before_pattern.search(self.body, start, span.open_mark)
-        if match:
-            group = "spk" if match.group("spk") else "spk2"
-            if self._plausible_speaker(match.group(group)):
-                return self._attribution(0, match, group)
+        # The frame nearest the quote wins: in 'When Flynn was asked ..., he said, "..."' the speaker is "he".
+        for frame_start in reversed([start] + [m.end() for m in CLAUSE_BREAK.finditer(self.body, start,
+                                                                                      span.open_mark)]):
+            match = before_pattern.search(self.body, frame_start, span.open_mark)
+            if match:
+                group = "spk" if match.group("spk") else "spk2"
+                found = self._plausible_frame(match, group)
+                if found is not None:
+                    return found
         if self.body[start:span.open_mark].rstrip().endswith(":"):
             return self._colon_frame(start, span.open_mark)
         return None
@@ -470,8 +284,10 @@ class _DocumentQuotes:
         """Where the frame after a closing quote mark ends: the sentence end, the next quote or paragraph."""
         para_end = self.doc.paragraphs[self._paragraph_of(pos - 1)][1]
         stop = min(len(self.body), pos + MAX_FRAME_CHARS, para_end)
-        match = FRAME_END.search(self.body, pos, stop)
-        return match.start() if match else stop
+        for match in FRAME_END.finditer(self.body, pos, stop):
+            if not TITLE_ABBREVIATION.search(self.body, max(pos, match.start() - 6), match.end()):
+                return match.start()
+        return stop
 
     def _attribution(self, offset: int, match: re.Match, group: str) -> Attribution:
         """Cue and speaker span of a regex frame, the speaker taken from the parse where there is one."""
@@ -490,6 +306,19 @@ class _DocumentQuotes:
         start += len(text) - len(text.lstrip())
         end -= len(text) - len(text.rstrip())
         return Attribution(cue.lower(), start, end)
+
+    def _plausible_frame(self, match: re.Match, group: str) -> Attribution | None:
+        """The frame's attribution when its speaker is plausible once a leading "As"/"When" is dropped."""
+        text = match.group(group)
+        lead = LEADING_SUBORDINATOR.match(text)
+        if lead and len(text) > lead.end():
+            text = text[lead.end():]
+        if not self._plausible_speaker(text):
+            return None
+        found = self._attribution(0, match, group)
+        if lead and found.speaker_start is not None and found.speaker_start < match.start(group) + lead.end():
+            found = Attribution(found.cue, match.start(group) + lead.end(), found.speaker_end)
+        return found
 
     def _plausible_speaker(self, text: str | None) -> bool:
         """A frame's speaker starts with a capital, a pronoun or a determiner and holds no clause."""
@@ -529,7 +358,7 @@ class _DocumentQuotes:
         if verbs_only:
             return None
         start = self._clause_start(span.open_mark)
-        for match in reversed(list(_lead_cue_pattern().finditer(self.body, start, span.open_mark))):
+        for match in reversed(list(lead_cue_pattern().finditer(self.body, start, span.open_mark))):
             if self._plausible_speaker(match.group("spk")):
                 return self._attribution(0, match, "spk")
         return None
@@ -537,16 +366,23 @@ class _DocumentQuotes:
     def _from_verb(self, sentence: Sentence, verb: Any) -> Attribution:
         """Cue and speaker of a cue verb: its subject, or the subject of the verb it depends on."""
         head, subject = verb, None
-        for _ in range(3):
+        for _ in range(4):
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl") \
+            if subject is None and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN") \
+                    and head.head.dep_ != "pobj":
+                # "a fundraising email stressing the impact": the email says it (but not "in effect calling")
+                subject = head.head
+            if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep") \
                     or head.head.i == head.i:
                 break
-            head = head.head
+            head = head.head  # "before explaining why": through the preposition to the verb it qualifies
         if subject is not None and subject.lower_ in ("who", "which", "that") and head.dep_ == "relcl":
             subject = head.head  # "Trump, who called the plan 'a disaster'": the speaker is Trump
         cue = verb.text.lower()
-        if subject is None or subject.dep_ == "nsubjpass" or subject.pos_ == "PRON" and subject.lower_ == "it":
+        # "it said" is an organisation speaking; "it seems" and "it is thought" name no one.
+        impersonal = subject is not None and subject.lower_ == "it" \
+            and verb.lemma_.lower() not in self.lex.speech_lemmas
+        if subject is None or subject.dep_ == "nsubjpass" or impersonal:
             return Attribution(cue, None, None)
         start, end = self._noun_phrase(sentence, subject)
         if self._inside_quote(start):
@@ -607,12 +443,28 @@ class _DocumentQuotes:
     def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
         """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
         clause = next((c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)), None)
+        frame: tuple[int, int] | None = None  # the "he said" inside the content, left out of its text
         if clause is not None:
             first, last = clause.left_edge, clause.right_edge
-        elif verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i and self._is_clause(verb.head) \
-                and verb.left_edge.i > verb.head.left_edge.i:
-            # "The talks will go ahead, Lavrov said": the main clause before the verb is what was said.
-            first, last = verb.head.left_edge, verb.left_edge.nbor(-1)
+        elif verb.dep_ in ("parataxis", "ccomp") and self._is_clause(verb.head) and verb.head.i != verb.i:
+            # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive": the
+            # clause the cue is set into is what was said, less the cue's own words.
+            head = verb.head
+            first, last = head.left_edge, head.right_edge
+            if verb.left_edge.i <= first.i:
+                first = verb.right_edge.nbor(1) if verb.right_edge.i + 1 < last.i else last
+            elif verb.right_edge.i >= last.i:
+                last = verb.left_edge.nbor(-1)
+            else:
+                frame = (self._offset(sentence, verb.left_edge), self._offset(sentence, verb.right_edge)
+                         + len(verb.right_edge.text))
+        elif any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children) and verb.i + 1 < sentence.span.end:
+            # A complement the parser left without a subject ("said the days when ... are gone"): what follows
+            # the verb up to the complement's end.
+            clause = max((c for c in verb.children if c.dep_ == "ccomp"), key=lambda c: c.i)
+            first, last = verb.nbor(1), clause.right_edge
+        elif self._object_content(verb) is not None:
+            first, last = self._object_content(verb)
         else:
             return None
         while last.i > first.i and (last.is_punct or last.dep_ == "cc"):
@@ -627,7 +479,9 @@ class _DocumentQuotes:
         attribution = self._from_verb(sentence, verb)
         if attribution.speaker_start is None:
             return None
-        return Quote(self._speaker(attribution), _clean(self.body[start:end]), "indirect", attribution.cue,
+        text = self.body[start:end] if frame is None else \
+            f"{self.body[start:frame[0]].rstrip(' ,')} {self.body[frame[1]:end].lstrip(' ,')}"
+        return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", attribution.cue,
                      start, end)
 
     def _according_clause(self, sentence: Sentence, according: Any) -> Quote | None:
@@ -650,138 +504,38 @@ class _DocumentQuotes:
         end = self._offset(sentence, part[-1]) + len(part[-1].text)
         if self._overlaps_direct(start, end):
             return None
-        return Quote(self._speaker(attribution), _clean(self.body[start:end]), "indirect", "according to",
-                     start, end)
+        return Quote(self.resolver.resolve(attribution), clean_quote_text(self.body[start:end]), "indirect",
+                     "according to", start, end)
+
+    def _object_content(self, verb: Any) -> tuple[Any, Any] | None:
+        """What a cue verb without a clause reports: its infinitive ("urged Clinton to decide", "vowed to
+        fight") or, for verbs other than those naming the addressee, its object ("denied the accusations")."""
+        children = list(verb.children)
+        xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i
+                      and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        dobj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if dobj is not None and verb.lemma_.lower() in LABEL_VERBS and verb.right_edge.i > dobj.right_edge.i:
+            return dobj.left_edge, verb.right_edge  # "called the judge a 'hater of Donald Trump'"
+        if xcomp is not None:
+            first = dobj.left_edge if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge
+            return first, xcomp.right_edge
+        if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
+                and dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1:
+            return dobj.left_edge, dobj.right_edge
+        if dobj is None and verb.lemma_.lower() not in ("say", "tell"):
+            # "called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object.
+            for prep in (c for c in children if c.dep_ == "prep" and c.i == verb.i + 1
+                         and c.lower_ in TOPIC_PREPOSITIONS):
+                objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+                if objects and objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS:
+                    return prep.nbor(1), objects[-1].right_edge
+        return None
 
     @staticmethod
     def _is_clause(token: Any) -> bool:
         """A complement worth reporting: a verb with a subject (not "said so", "said yes")."""
         return token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl")
                                                      for c in token.children)
-
-    # -- speakers -----------------------------------------------------------------------------------------
-
-    def _speaker(self, attribution: Attribution) -> Entity | None:
-        """The speaker entity: the span naming it here, resolved to a person or actor where possible."""
-        if attribution.speaker_start is None or attribution.speaker_end is None:
-            return None
-        start, end = attribution.speaker_start, attribution.speaker_end
-        text = self.body[start:end]
-        words = text.split()
-        if not words:
-            return None
-        lower = text.lower()
-        if lower in self.lex.person_pronouns:
-            person = self._antecedent(start)
-            return self._person_entity(person, text, start, end) if person else \
-                Entity(entity_text=text, start=start, end=end, rule="quotes:unresolved pronoun")
-        if lower in OTHER_PRONOUNS:
-            return Entity(entity_text=text, start=start, end=end, rule="quotes:pronoun")
-        office = self._office_word(words)
-        person = self._person_in(start, end)
-        if person is None and words[0].lower() in ("the", "a", "an") and office:
-            if words[0].lower() == "the" and len(words) <= 4:
-                person = self._latest_with_title(office, start)
-            if person is None:
-                return self._actor_entity(text, start, end, office)
-        if person is None:
-            named = [w for w in words if w[:1].isupper() and _key(w) not in self.lex.offices]
-            person = self._surname(named[-1]) if named else None
-        if person is not None:
-            self.speakers.append((self._sentence_index(start), person))
-            return self._person_entity(person, text, start, end)
-        return self._actor_entity(text, start, end, office)
-
-    def _antecedent(self, pos: int) -> Person | None:
-        """The latest person mention in the same or previous sentence, else the latest speaker nearby."""
-        index = self._sentence_index(pos)
-        earliest = self.sentences[max(0, index - 1)].start if self.sentences else 0
-        i = bisect.bisect_left(self.person_starts, pos) - 1
-        while i >= 0 and self.people[i].start >= earliest:
-            person = self.people[i]
-            if not self._inside_quote(person.start):
-                return self._full(person)
-            i -= 1
-        for sentence_index, person in reversed(self.speakers):
-            if index - sentence_index > PRONOUN_REACH:
-                break
-            return person
-        return None
-
-    def _latest_with_title(self, office: str, pos: int) -> Person | None:
-        """The latest person mentioned before `pos` with this title ("the minister" -> Lavrov)."""
-        i = bisect.bisect_left(self.person_starts, pos) - 1
-        while i >= 0:
-            person = self.people[i]
-            if office in person.titles or (person.entity is not None and person.entity.office
-                                           and office in person.entity.office.lower()):
-                return self._full(person)
-            i -= 1
-        return None
-
-    def _office_word(self, words: list[str]) -> str | None:
-        for word in reversed(words):
-            if _key(word) in self.lex.offices:
-                return _key(word)
-        return None
-
-    def _person_in(self, start: int, end: int) -> Person | None:
-        """A person mention inside the span, as its fullest name."""
-        i = bisect.bisect_left(self.person_starts, start)
-        while i < len(self.people) and self.people[i].start < end:
-            if self.people[i].end <= end:
-                return self._full(self.people[i])
-            i += 1
-        return None
-
-    def _full(self, person: Person) -> Person:
-        """The first mention with the full name of a person met by surname ("Kerry" -> "John Kerry")."""
-        full = self.surnames.get(_key(person.name.split()[-1]))
-        return full if full is not None and len(full.name) >= len(person.name) else person
-
-    def _surname(self, word: str) -> Person | None:
-        return self.surnames.get(_key(word))
-
-    def _person_entity(self, person: Person, text: str, start: int, end: int) -> Entity:
-        """The speaker as the person it names: identity from the actors stage, span from this sentence."""
-        actor = person.entity or self._actor_at(person.start, person.end) or self._person_by_name(person.name)
-        if actor is not None:
-            return replace(actor, entity_text=text, start=start, end=end,
-                           identifier_text=actor.identifier_text or person.name)
-        return Entity(entity_text=text, identifier_text=person.name, start=start, end=end, rule="quotes:person")
-
-    def _person_by_name(self, name: str) -> Entity | None:
-        """The actors stage's entity for a person named elsewhere in the document, or in its memory."""
-        for person in (p for p in self.people if p.name == name):
-            if person.entity or self._actor_at(person.start, person.end):
-                return person.entity or self._actor_at(person.start, person.end)
-        people = self.doc.notes.get("people")
-        if isinstance(people, dict):
-            found = people.get(name) or people.get(name.split()[-1])
-            if isinstance(found, Entity):
-                return found
-        return None
-
-    def _actor_entity(self, text: str, start: int, end: int, office: str | None) -> Entity:
-        """A speaker that is no known person: the actors stage codes the phrase when it can."""
-        actor = self._actor_at(start, end)
-        if actor is None and self.actors is not None and hasattr(self.actors, "code_phrase"):
-            try:
-                coded = self.actors.code_phrase(text, self.doc.published, self.doc)
-            except Exception:  # noqa: BLE001 - a coding failure must not lose the quote
-                coded = None
-            if isinstance(coded, Entity):
-                actor = coded
-        if actor is not None:
-            return replace(actor, entity_text=text, start=start, end=end)
-        return Entity(entity_text=text, office=office, start=start, end=end, rule="quotes:phrase")
-
-    def _actor_at(self, start: int, end: int) -> Entity | None:
-        """The actors stage's coded mention overlapping a span ("Sergei Lavrov" in "Russian Foreign Minister
-        Sergei Lavrov"), when that stage ran."""
-        i = bisect.bisect_left(self.mention_starts, end)
-        found = [m for m in self.mentions[max(0, i - 12):i] if m.start < end and start < m.end]
-        return min(found, key=lambda m: abs(m.start - start)) if found else None
 
     # -- positions ----------------------------------------------------------------------------------------
 
@@ -824,89 +578,6 @@ class _DocumentQuotes:
         return any(a <= pos < b for a, b in self.skip_lines)
 
 
-@lru_cache(maxsize=1)
-def _lead_cue_pattern() -> re.Pattern:
-    """"X said" (a speaker then a speech or thought verb) anywhere before a partial quote."""
-    lex = cue_lexicon()
-    forms = "|".join(sorted(map(re.escape, set(lex.speech_forms) | set(lex.thought_forms)), key=len,
-                            reverse=True))
-    aux = rf"(?:(?:{AUXILIARIES})\s+){{0,3}}"
-    return re.compile(rf"(?:^|(?<=[\s,(]))(?P<spk>(?:[A-Z][\w'’.-]*\s+){{0,4}}[A-Z][\w'’.-]*|[Hh]e|[Ss]he"
-                      rf"|(?:[Tt]he|[Aa]n?)\s+[a-z][\w -]{{0,40}}?)(?:\s*,[^,\"“”]{{1,90}},)?\s+{aux}"
-                      rf"(?P<cue>{forms})\b")
-
-
-def _people(doc: Document, sentences: list[Sentence]) -> list[Person]:
-    """Person mentions in body order: spaCy PERSON entities, the actors' people, titles met with them."""
-    people: dict[int, Person] = {}
-    lex = cue_lexicon()
-    for sentence in sentences:
-        span = sentence.span
-        if span is None:
-            continue
-        offset = doc.paragraphs[sentence.paragraph][0]
-        for ent in span.ents:
-            if ent.label_ != "PERSON":
-                continue
-            name = " ".join(t.text for t in ent if not t.is_punct and t.lower_ not in lex.offices
-                            and t.text not in ("Mr", "Mrs", "Ms", "Mr.", "Mrs.", "Ms.", "Dr", "Dr."))
-            name = re.sub(r"['’]s$", "", name).strip()
-            if not name:
-                continue
-            titles = set()
-            # Title words right before the name ("Foreign Minister Sergei Lavrov") and in an apposition
-            # after it ("Kerry, the US Secretary of State,").
-            i = ent.start - 1
-            while i >= max(ent.start - 5, span.start) \
-                    and (ent.doc[i].is_title or ent.doc[i].lower_ in lex.offices):
-                if ent.doc[i].lower_ in lex.offices:
-                    titles.add(ent.doc[i].lower_)
-                i -= 1
-            for child in ent.root.children:
-                if child.dep_ == "appos":
-                    titles.update(t.lower_ for t in child.subtree if t.lower_ in lex.offices)
-            start = offset + ent.start_char
-            people[start] = Person(start, offset + ent.end_char, name, titles)
-    for mention in doc.mentions:
-        if mention.start is None or mention.end is None or not (mention.office or _is_person(mention)):
-            continue
-        name = mention.identifier_text or mention.entity_text
-        overlapping = [p for p in people.values() if p.start < mention.end and mention.start < p.end]
-        for person in overlapping:
-            person.entity = mention
-            if mention.office:
-                person.titles.update(w for w in mention.office.lower().split() if w in lex.offices)
-        if not overlapping and name:
-            people[mention.start] = Person(mention.start, mention.end, name, set(), mention)
-    return [people[k] for k in sorted(people)]
-
-
-def _is_person(mention: Entity) -> bool:
-    """An actors-stage mention of a person: coded from the office holders, an apposition or its memory."""
-    rule = mention.rule or ""
-    return rule.startswith(("kb:office_holders", "appositive", "memory")) or "person" in rule
-
-
-def _title_and_caption_lines(doc: Document) -> list[tuple[int, int]]:
-    """Body lines that are the title or a photo caption: quotes there repeat the article's."""
-    lines = []
-    title = re.sub(r"\s+", " ", (doc.title or "")).strip().lower()
-    pos = 0
-    for line in doc.body.split("\n"):
-        end = pos + len(line)
-        text = line.strip()
-        if text and (CAPTION_LINE.search(text) or (title and re.sub(r"\s+", " ", text).lower() == title)):
-            lines.append((pos, end))
-        pos = end + 1
-    return lines
-
-
-def _clean(text: str) -> str:
-    """Quoted words with paragraph breaks and continuation marks of a multi-paragraph quote removed."""
-    text = re.sub(r"\s*\n\s*\n\s*[\"“]?", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _deduplicate(quotes: list[Quote]) -> list[Quote]:
     """Drops a quote whose words were already quoted, and a partial quote repeating an earlier direct one."""
     seen: set[str] = set()
@@ -921,8 +592,3 @@ def _deduplicate(quotes: list[Quote]) -> list[Quote]:
             direct.append(key)
         kept.append(quote)
     return kept
-
-
-def _key(word: str) -> str:
-    """A word as the name and title indexes hold it: lower case, without possessive or punctuation."""
-    return re.sub(r"['’]s$", "", word.strip(".,;:")).lower()

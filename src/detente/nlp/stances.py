@@ -26,6 +26,8 @@ from detente.model import Document, Entity, Event, Quote, Sentence, Stance
 from detente.pipeline import component
 from detente.settings import Settings
 
+# The actors stage's rule suffix for a group noun coded only by the document's focus country ("diplomats").
+FOCUS_DEFAULT = "focus-country"
 STANCE_CATEGORIES = ("SUPPORT", "REJECT", "REQUEST", "ACCUSE", "AGREE")
 # Slots fill from spaCy's entities where the actors stage left no mention (a person it does not know).
 SLOT_ENTITY_TYPES = frozenset({"PERSON", "ORG", "NORP"})  # not GPE: an uncoded place is not a party
@@ -183,6 +185,15 @@ class DocumentContext:
                 break
             i -= 1
         return None
+
+    def same_head_mentions(self, word: str) -> list[Entity]:
+        """The first coded mention whose text starts with this word ("diplomats" -> "Diplomats in the Syria
+        Support Group"): an uncoded group noun is the group the document names in full elsewhere."""
+        for mention in self.mentions:
+            text = (mention.entity_text or "").lower().split()
+            if mention.code and len(text) > 1 and text[0] == word and FOCUS_DEFAULT not in (mention.rule or ""):
+                return [mention]
+        return []
 
     def full_name(self, surface: str) -> str:
         """The longest person name of the document ending with `surface` ("Assad" -> "Bashar al-Assad")."""
