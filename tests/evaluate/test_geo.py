@@ -95,10 +95,10 @@ def test_geovirus_exact_is_by_distance(geovirus_file: Path) -> None:
 
 
 # The first LGL_SAMPLE articles through geo_pipeline() (parse, actors, places; every paragraph parsed) measured
-# F1 0.781, exact 0.755, country 0.922, within 161 km 0.794 (about 20-45 s).  The floors sit a little below so that
+# F1 0.789, exact 0.794, country 0.948, within 161 km 0.833 (about 20-45 s).  The floors sit a little below so that
 # only a real regression fails; floors only go up.
 LGL_SAMPLE = 25
-LGL_SAMPLE_FLOORS = {"f1": 0.76, "exact": 0.73, "country": 0.90, "within_161km": 0.77}
+LGL_SAMPLE_FLOORS = {"f1": 0.77, "exact": 0.77, "country": 0.93, "within_161km": 0.81}
 
 
 @pytest.mark.skipif(not (GEO / "lgl.xml").exists(), reason="shared geoparsing data not present")
@@ -107,3 +107,16 @@ def test_lgl_sample_meets_recorded_floors() -> None:
     assert report["recognition"]["f1"] >= LGL_SAMPLE_FLOORS["f1"]
     for metric in ("exact", "country", "within_161km"):
         assert report[metric] >= LGL_SAMPLE_FLOORS[metric], metric
+
+
+@pytest.mark.parametrize("half, phrases", [(None, ["Lagos", "Kano", "Abuja"]), ("even", ["Lagos", "Abuja"]),
+                                           ("odd", ["Kano"])])
+def test_half_keeps_articles_of_one_parity(tmp_path: Path, half, phrases: list[str]) -> None:
+    texts = ["Cases rose in Lagos.", "Cases rose in Kano.", "Cases rose in Abuja."]
+    body = "".join(f"<article><text>{t}</text><locations><location><name>{t[14:-1]}</name><start>14</start>"
+                   f"<end>{len(t) - 1}</end><lat>9.0</lat><lon>7.0</lon></location></locations></article>"
+                   for t in texts)
+    path = tmp_path / "three.xml"
+    path.write_text(f"<articles>{body}</articles>", encoding="utf-8")
+    report = evaluate_geo([path], FixedPlaces([]), half=half)["three"]
+    assert report["articles"] == len(phrases) and report["counts"]["gold"] == len(phrases)

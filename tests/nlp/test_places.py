@@ -138,3 +138,36 @@ def test_focus_country_note_decides(gazetteer) -> None:
 @pytest.mark.parametrize("a, b, km", [((55.75, 37.62), (48.21, 16.37), 1670), ((0, 0), (0, 1), 111)])
 def test_distance_km(a, b, km: float) -> None:
     assert abs(distance_km(*a, *b) - km) < 0.01 * km
+
+
+@pytest.mark.parametrize("body, text, country", [
+    # one vote per distinct name: six "Paris" do not outvote "Henry County"
+    ("A Paris man was arrested. Paris police said the Paris man lived in Paris. The Henry County sheriff, Paris "
+     "officers and Paris firefighters helped.", "Paris", "USA"),
+    # a dollar amount tips a story with no other evidence towards the US
+    ("Officials in Alexandria said the $5 million bridge would reopen.", "Alexandria", "USA"),
+    # a country's name keeps its country in a story full of US places
+    ("Cases rose in Texas, Ohio and Oregon after travellers returned from Mexico.", "Mexico", "MEX"),
+])
+def test_focus_country_evidence(pipeline, body: str, text: str, country: str) -> None:
+    resolved = {p.country for p in places_of(pipeline, body) if p.text == text}
+    assert resolved == {country}
+
+
+def test_shared_region_picks_among_namesakes(pipeline) -> None:
+    body = "Decatur police said the DeKalb County man was held in Decatur after a chase through Atlanta."
+    decatur = [p for p in places_of(pipeline, body) if p.text == "Decatur"]
+    assert decatur and all(p.country == "USA" and abs(p.lat - 33.77) < 0.2 for p in decatur)  # Georgia's
+
+
+@pytest.mark.parametrize("body, text", [
+    ("Troopers of the Florida Highway Patrol closed the road on Monday.", "Florida"),
+    ("The State of Illinois defines the valuation in its guidance.", "Illinois"),
+])
+def test_place_leading_a_longer_name(pipeline, body: str, text: str) -> None:
+    assert any(p.text == text and p.country == "USA" for p in places_of(pipeline, body))
+
+
+def test_surname_is_not_a_place(pipeline) -> None:
+    body = "Prosecutors charged Elizabeth Fairfield on Monday. Fairfield pleaded not guilty."
+    assert [p.text for p in places_of(pipeline, body) if "Fairfield" in p.text] == []

