@@ -1,5 +1,9 @@
 """Throughput of detente on the BBC corpus, beside spaCy's full pipeline (the reference) and its tokenizer (the
-floor), all over the same paragraphs in one run.  Prints articles/s, words/s and peak RSS.
+floor), all over the same paragraphs in one run.  Prints articles/s, words/s, CPU seconds per article, peak RSS
+and the load average (the machine is shared: a loaded machine slows every row, CPU s/article less so).
+
+detente rows run `extract_documents(..., workers=N)`, the function behind `detente extract --workers N`, in a
+fresh process: "with start-up" counts loading the model and data, "coding" only the documents after it.
 
     .venv/bin/python bench/throughput.py [--limit N] [--workers N] [--skip-ingest]
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -54,32 +59,38 @@ def spacy_reference(paras: list[str], tokenizer_only: bool) -> float:
     return time.perf_counter() - start
 
 
-def _extract_chunk(path: str) -> tuple[int, int, float]:
-    from detente.extraction import extract_documents
+def _extract_all(path: str, workers: int, reply) -> None:
+    """In a fresh process: documents, events, start-up seconds, coding seconds, CPU seconds of all processes."""
+    from detente.extraction import default_pipeline, extract_documents
 
     start = time.perf_counter()
+    default_pipeline()
+    ready = time.perf_counter()
     docs = events = 0
-    for doc in extract_documents([path], published="2005-01-01"):
+    for doc in extract_documents([path], published="2005-01-01", workers=workers):
         docs += 1
         events += len(doc.events)
-    return docs, events, time.perf_counter() - start
+    done = time.perf_counter()
+    cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+              for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    reply.send((docs, events, ready - start, done - ready, cpu))
 
 
-def detente_extract(rows: list[dict], workers: int, tmp: Path) -> tuple[float, int, float]:
-    """Seconds, events and peak RSS (MB, per worker) for extracting the corpus with `workers` processes."""
-    chunks = [rows[i::workers] for i in range(workers)]
-    paths = []
-    for i, chunk in enumerate(chunks):
-        path = tmp / f"chunk{workers}-{i}.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in chunk))
-        paths.append(str(path))
-    # Workers load the model once each; that start-up is part of the measured time, as it is for a user.
+def detente_extract(rows: list[dict], workers: int, tmp: Path) -> dict:
+    """Timings, events and peak RSS (MB, largest process) of extracting the corpus with `workers` processes."""
+    path = tmp / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     start = time.perf_counter()
-    # Even one worker runs in a child, so its peak RSS is not mixed with the reference runs' models.
-    with mp.get_context("spawn").Pool(workers) as pool:
-        results = pool.map(_extract_chunk, paths)
-    rss = peak_rss_mb(children=True)
-    return time.perf_counter() - start, sum(r[1] for r in results), rss
+    # A fresh child (not a pool's daemon: it forks the workers), so its peak RSS is not mixed with the reference
+    # runs' models and its start-up is counted.
+    context = mp.get_context("spawn")
+    receive, reply = context.Pipe(duplex=False)
+    child = context.Process(target=_extract_all, args=(str(path), workers, reply))
+    child.start()
+    docs, events, startup, coding, cpu = receive.recv()
+    child.join()
+    return {"seconds": time.perf_counter() - start, "coding": coding, "startup": startup, "events": events,
+            "cpu": cpu, "rss": peak_rss_mb(children=True)}
 
 
 def detente_ingest(rows: list[dict], tmp: Path) -> float:
@@ -108,28 +119,33 @@ def main() -> None:
     n = len(rows)
     print(f"corpus: {n} articles, {len(paras)} paragraphs, {words} words")
 
+    print(f"load average at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+
     table = []
     tok_s = spacy_reference(paras, tokenizer_only=True)
-    table.append(("spaCy tokenizer only (floor)", tok_s, None, None))
+    table.append(("spaCy tokenizer only (floor)", tok_s, None, None, None))
     ref_s = spacy_reference(paras, tokenizer_only=False)
-    table.append(("spaCy en_core_web_sm full, nlp.pipe (reference)", ref_s, None, None))
+    table.append(("spaCy en_core_web_sm full, nlp.pipe (reference)", ref_s, None, None, None))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        one_s, events, rss1 = detente_extract(rows, 1, tmp)
-        table.append(("detente extract, 1 process", one_s, events, rss1))
-        if args.workers > 1:
-            many_s, events_many, rss_many = detente_extract(rows, args.workers, tmp)
-            table.append((f"detente extract, {args.workers} processes", many_s, events_many, rss_many))
+        for workers in sorted({1, args.workers}):
+            run = detente_extract(rows, workers, tmp)
+            label = f"detente extract, {workers} process{'es' if workers > 1 else ''}"
+            table.append((f"{label}, with start-up", run["seconds"], run["events"], run["rss"], run["cpu"]))
+            table.append((f"{label}, coding (start-up {run['startup']:.1f} s)", run["coding"], run["events"],
+                          None, None))
         if not args.skip_ingest:
-            table.append(("detente ingest (DuckDB), 1 process", detente_ingest(rows, tmp), None, peak_rss_mb()))
+            table.append(("detente ingest (DuckDB), 1 process", detente_ingest(rows, tmp), None, peak_rss_mb(),
+                          None))
 
-    print(f"\n{'run':<52} {'seconds':>8} {'art/s':>8} {'words/s':>9} {'x ref':>6} {'x tok':>6} "
-          f"{'events':>7} {'peak RSS MB':>11}")
-    for name, seconds, n_events, rss in table:
-        print(f"{name:<52} {seconds:>8.1f} {n / seconds:>8.1f} {words / seconds:>9.0f} "
-              f"{ref_s / seconds:>6.2f} {tok_s / seconds:>6.2f} {'' if n_events is None else n_events:>7} "
-              f"{'' if rss is None else f'{rss:.0f}':>11}")
+    print(f"\n{'run':<58} {'seconds':>8} {'art/s':>7} {'words/s':>8} {'x ref':>6} {'x tok':>6} "
+          f"{'events':>6} {'CPU s/art':>9} {'peak RSS MB':>11}")
+    for name, seconds, n_events, rss, cpu in table:
+        print(f"{name:<58} {seconds:>8.1f} {n / seconds:>7.1f} {words / seconds:>8.0f} "
+              f"{ref_s / seconds:>6.2f} {tok_s / seconds:>6.2f} {'' if n_events is None else n_events:>6} "
+              f"{'' if cpu is None else f'{cpu / n:.3f}':>9} {'' if rss is None else f'{rss:.0f}':>11}")
     print("\nx ref / x tok: speed relative to the spaCy full pipeline and to the tokenizer alone (higher is faster).")
+    print(f"load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
 if __name__ == "__main__":

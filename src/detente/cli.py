@@ -55,14 +55,15 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
-    from detente.extraction import extract_documents
+    from detente.extraction import default_workers, extract_documents
 
     settings = _settings(args)
     rejected = 0
     target = open(args.output, "w", encoding="utf-8") if args.output and args.output != "-" else out
     try:
         for doc in extract_documents(args.inputs, settings, published=args.published,
-                                     stdin=sys.stdin.buffer if "-" in args.inputs else None):
+                                     stdin=sys.stdin.buffer if "-" in args.inputs else None,
+                                     workers=args.workers or default_workers()):
             rejected += doc.rejected is not None
             target.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             target.flush()
@@ -290,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+")
     p.add_argument("-o", "--output", help="output JSONL file (default: stdout)")
     p.add_argument("--published", type=_iso_date)
+    p.add_argument("--workers", type=int, help="processes coding documents (default: all cores)")
     p.set_defaults(func=cmd_extract)
 
     p = with_output(with_db(sub.add_parser("documents", help="list stored documents")))

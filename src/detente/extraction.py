@@ -1,5 +1,9 @@
 """Reading, coding and storing documents: the plain functions behind `detente extract`, `ingest` and the API.
 
+`detente extract --workers N` codes in N processes forked after the pipeline is built, so the model, lexicons
+and gazetteer are loaded once and shared; each worker codes chunks of documents in batches (Pipeline.pipe) and
+the results come back in input order.
+
 Ingest works in batches: each batch is read, stripped of documents the store already holds (so a killed run
 resumes without re-parsing what it had finished), coded, and written in one transaction.
 """
@@ -8,18 +12,26 @@ from __future__ import annotations
 
 import errno
 import io
+import logging
+import multiprocessing as mp
+import os
+import pickle
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from detente.errors import DetenteError
 from detente.ingest import read_inputs
-from detente.model import Document
+from detente.model import Document, Sentence
 from detente.neardup import NearDuplicateIndex, flag_near_duplicates
 from detente.pipeline import Pipeline
 from detente.settings import Settings, load_settings
 from detente.store.repository import iter_batches
+
+log = logging.getLogger(__name__)
 
 HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.IGNORECASE)
 
@@ -78,17 +90,74 @@ def complete_metadata(doc: Document) -> Document:
 
 
 def code_documents(docs: Iterable[Document], pipeline: Pipeline) -> Iterator[Document]:
-    """Run the pipeline over documents; rejected ones pass through untouched."""
-    for doc in docs:
-        yield pipeline(complete_metadata(doc))
+    """Run the pipeline over documents, in batches; rejected ones pass through untouched."""
+    yield from pipeline.pipe(complete_metadata(doc) for doc in docs)
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def extract_documents(inputs: Iterable[str], settings: Settings | None = None, published: str | None = None,
-                      stdin=None) -> Iterator[Document]:
-    """Read and code documents without a store (`detente extract`)."""
-    settings = settings or load_settings()
+                      stdin=None, workers: int = 1) -> Iterator[Document]:
+    """Read and code documents without a store (`detente extract`), in `workers` processes when above 1."""
     pipeline = default_pipeline(settings)
-    yield from code_documents(read_inputs(inputs, settings, published=published, stdin=stdin), pipeline)
+    settings = settings or pipeline.settings
+    docs = read_inputs(inputs, settings, published=published, stdin=stdin)
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        yield from code_in_processes(docs, pipeline, workers)
+    else:
+        yield from code_documents(docs, pipeline)
+
+
+# The pipeline forked workers inherit (set by the parent just before it forks them).
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def code_in_processes(docs: Iterable[Document], pipeline: Pipeline, workers: int) -> Iterator[Document]:
+    """Code documents in `workers` forked processes sharing the already built pipeline; input order is kept.
+
+    The coded documents come back without their spaCy objects (sentence spans, paragraph Docs), which only
+    the stages themselves read.
+    """
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pipeline
+    docs, size = iter(docs), max(1, pipeline.doc_batch_size)
+    pending: deque = deque()
+    with mp.get_context("fork").Pool(workers) as pool:
+        while chunk := list(islice(docs, size)):
+            pending.append(pool.apply_async(_code_chunk, (chunk,)))
+            # A few chunks in flight per worker keep them busy without reading the whole input ahead.
+            if len(pending) >= 2 * workers:
+                yield from map(pickle.loads, pending.popleft().get())
+        while pending:
+            yield from map(pickle.loads, pending.popleft().get())
+
+
+def _code_chunk(docs: list[Document]) -> list[bytes]:
+    return [_portable(doc) for doc in code_documents(docs, _WORKER_PIPELINE)]
+
+
+def _portable(doc: Document) -> bytes:
+    """The coded document pickled for the parent; what a stage left that cannot be pickled is dropped."""
+    try:
+        return pickle.dumps(detach(doc), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a stage's cache on a mention or note; the public record does not need it
+        log.warning("dropping the working notes of %s: they cannot be copied to the parent process", doc.id)
+        doc.sentences, doc.notes = [], {}
+        return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def detach(doc: Document) -> Document:
+    """The document without the spaCy objects and caches the stages left on it (only the stages read them)."""
+    doc.sentences = [Sentence(s.start, s.end, s.paragraph, s.text, s.candidate) for s in doc.sentences]
+    doc.notes = {k: v for k, v in doc.notes.items()
+                 if k != "paragraph_docs" and not type(v).__module__.startswith("spacy")}
+    return doc
 
 
 def extract(text_or_html: str | bytes, published: str | None = None, settings: Settings | None = None,
@@ -132,7 +201,8 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
                 # Stored with its link and body for provenance, but not coded a second time.
                 doc.near_duplicate_of = copies[doc.id][0]
                 summary.near_duplicates += 1
-        coded = [doc if doc.near_duplicate_of else pipeline(complete_metadata(doc)) for doc in fresh]
+        coded_in_order = code_documents([d for d in fresh if not d.near_duplicate_of], pipeline)
+        coded = [doc if doc.near_duplicate_of else next(coded_in_order) for doc in fresh]
         summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
                                 for d in coded if d.rejected is not None)
         to_store = [d for d in coded if d.rejected is None

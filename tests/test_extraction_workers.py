@@ -1,0 +1,48 @@
+"""`extract_documents(..., workers=N)`: forked workers give the records of one process, in input order."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import pickle
+
+import pytest
+
+from detente.extraction import default_workers, detach, extract_documents
+from detente.model import Document
+
+ARTICLES = [
+    "Russia and China signed a trade agreement in Beijing on Monday.",
+    "The weather was mild.",
+    "Protesters clashed with police in Kiev, officials said.\n\n\"We will not stop,\" one told reporters.",
+    "Iran rejected the proposal. The EU said it would impose sanctions.",
+    "Shares rose 2% in London.",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(ARTICLES)))
+    return str(path)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
+def test_workers_give_the_records_of_one_process_in_order(corpus, pipeline):
+    one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
+    two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
+    assert [r["id"] for r in two] == [f"a{i}" for i in range(len(ARTICLES))]
+    assert two == one
+    assert any(r["events"] for r in two)
+
+
+def test_detached_documents_pickle_without_spacy_objects(pipeline):
+    doc = pipeline(Document(body=ARTICLES[2], published="2005-01-01"))
+    assert any(s.span is not None for s in doc.sentences) and "paragraph_docs" in doc.notes
+    copy = pickle.loads(pickle.dumps(detach(doc)))
+    assert copy.to_dict() == doc.to_dict()
+    assert all(s.span is None for s in copy.sentences) and "paragraph_docs" not in copy.notes
+
+
+def test_default_workers_is_at_least_one():
+    assert default_workers() >= 1
