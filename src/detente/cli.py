@@ -184,11 +184,10 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    settings = _settings(args)
     with _open(args, read_only=True) as store:
         record = store.document(args.doc_id)
     if record is None:
-        raise UsageError("E206", doc_id=args.doc_id, db=settings.get("store.db"))
+        raise UsageError("E206", doc_id=args.doc_id, db=store.backend.path)
     if args.json:
         out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -246,11 +245,14 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
     from detente.extraction import code_documents, default_pipeline
     from detente.ingest.feeds import parse_interval, watch
+    from detente.store.repository import is_database_url
 
     settings = _settings(args)
     pipeline = default_pipeline(settings)
-    db_path = Path(settings.get("store.db"))
-    state = Path(args.state) if args.state else db_path.with_suffix(".watch.json")
+    db = str(settings.get("store.db"))
+    # Seen items are remembered beside a DuckDB file; a database URL has no "beside", so the working directory.
+    default_state = Path("detente.watch.json") if is_database_url(db) else Path(db).with_suffix(".watch.json")
+    state = Path(args.state) if args.state else default_state
     with _open(args) as store:
         run_id = store.begin_run("watch", list(args.feeds))
 
@@ -271,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", help="database path (default detente.duckdb, or DETENTE_DB)")
+        p.add_argument("--db", help="DuckDB file or postgresql:// URL (default detente.duckdb, or DETENTE_DB)")
         return p
 
     def with_output(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -235,9 +235,9 @@ def _write(store, docs: list[Document], run_id, settings: Settings):
         return store.write_batch(docs, run_id)
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            raise DetenteError("E209", path=settings.get("store.db")) from err
+            raise DetenteError("E209", path=store.backend.path) from err
         raise
     except Exception as err:  # DuckDB reports a full disk as its own IOException
         if "No space left" in str(err):
-            raise DetenteError("E209", path=settings.get("store.db")) from err
+            raise DetenteError("E209", path=store.backend.path) from err
         raise
