@@ -8,6 +8,7 @@ import pickle
 
 import pytest
 
+from detente import extraction
 from detente.extraction import default_workers, detach, extract_documents
 from detente.model import Document
 
@@ -46,3 +47,25 @@ def test_detached_documents_pickle_without_spacy_objects(pipeline):
 
 def test_default_workers_is_at_least_one():
     assert default_workers() >= 1
+
+
+def _die_on_second_article(docs):
+    """A worker's chunk function that kills its own process when handed "a1" (as the OOM killer would)."""
+    import os
+    import signal
+
+    if any(doc.id == "a1" for doc in docs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_code_chunk(docs)
+
+
+_real_code_chunk = extraction._code_chunk
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
+def test_a_killed_worker_neither_hangs_nor_loses_documents(corpus, pipeline, monkeypatch):
+    monkeypatch.setattr(extraction, "_code_chunk", _die_on_second_article)
+    monkeypatch.setattr(pipeline, "doc_batch_size", 1)
+    one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
+    two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
+    assert two == one

@@ -19,6 +19,8 @@ import pickle
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -122,20 +124,37 @@ def code_in_processes(docs: Iterable[Document], pipeline: Pipeline, workers: int
     """Code documents in `workers` forked processes sharing the already built pipeline; input order is kept.
 
     The coded documents come back without their spaCy objects (sentence spans, paragraph Docs), which only
-    the stages themselves read.
+    the stages themselves read.  A worker that dies (killed, out of memory) breaks the pool; the chunks it
+    left unfinished, and the rest of the input, are then coded in this process, so nothing is lost or hangs.
     """
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
     docs, size = iter(docs), max(1, pipeline.doc_batch_size)
     pending: deque = deque()
-    with mp.get_context("fork").Pool(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        broken = False
         while chunk := list(islice(docs, size)):
-            pending.append(pool.apply_async(_code_chunk, (chunk,)))
+            if broken:  # chunks still in flight come first, to keep the input order
+                while pending:
+                    yield from _collect(*pending.popleft(), pipeline)[0]
+                yield from code_documents(chunk, pipeline)
+                continue
+            pending.append((pool.submit(_code_chunk, chunk), chunk))
             # A few chunks in flight per worker keep them busy without reading the whole input ahead.
             if len(pending) >= 2 * workers:
-                yield from map(pickle.loads, pending.popleft().get())
+                coded, broken = _collect(*pending.popleft(), pipeline)
+                yield from coded
         while pending:
-            yield from map(pickle.loads, pending.popleft().get())
+            yield from _collect(*pending.popleft(), pipeline)[0]
+
+
+def _collect(future: Future, chunk: list[Document], pipeline: Pipeline) -> tuple[list[Document], bool]:
+    """A chunk's coded documents from its worker, or coded here when the pool broke; and whether it did."""
+    try:
+        return [pickle.loads(data) for data in future.result()], False
+    except BrokenProcessPool:
+        log.warning("a worker process died; coding its documents and the rest of the input in this process")
+        return list(code_documents(chunk, pipeline)), True
 
 
 def _code_chunk(docs: list[Document]) -> list[bytes]:
