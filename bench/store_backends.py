@@ -13,14 +13,13 @@ URL defaults to $DETENTE_TEST_POSTGRES_URL (scripts/postgres-test-server prints 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,6 +29,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from api_latency import EVENTS_PER_DOCUMENT, synthetic_documents  # noqa: E402
 
 from detente.store import iter_batches, open_store  # noqa: E402
+from detente.store.postgres_backend import temporary_schema  # noqa: E402
 from detente.store.repository import EventFilter, Store  # noqa: E402
 
 
@@ -45,23 +45,6 @@ def queries() -> dict[str, Callable[[Store], object]]:
         "API series by category per month": lambda s: s.event_series(EventFilter(category="CONSULT"),
                                                                      interval="month"),
     }
-
-
-@contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    """A URL into a new schema of `url`'s database, dropped afterwards."""
-    import psycopg
-
-    from detente.store.postgres_backend import with_search_path
-
-    schema = f"detente_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield with_search_path(url, schema)
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def measure(name: str, db: str, docs: int, batch: int, repeat: int, pipeline) -> None:
@@ -91,7 +74,7 @@ def measure(name: str, db: str, docs: int, batch: int, repeat: int, pipeline) ->
             rows = len(result[0] if isinstance(result, tuple) else result)
             timings.sort()
             print(f"{name:10s} {label:40s} p50 {statistics.median(timings):7.1f} ms  "
-                  f"p95 {timings[int(0.95 * (len(timings) - 1))]:7.1f} ms  ({rows} rows)")
+                  f"p95 {timings[math.ceil(0.95 * len(timings)) - 1]:7.1f} ms  ({rows} rows)")  # nearest rank
 
 
 def main() -> None:
@@ -115,7 +98,7 @@ def main() -> None:
             ingest([str(EXAMPLES)], warm_up, load_settings(env={}), pipeline=pipeline)
     with tempfile.TemporaryDirectory() as directory:
         measure("duckdb", str(Path(directory) / "bench.duckdb"), args.docs, args.batch, args.repeat, pipeline)
-    with postgres_schema(args.postgres) as url:
+    with temporary_schema(args.postgres, prefix="detente_bench") as url:
         measure("postgresql", url, args.docs, args.batch, args.repeat, pipeline)
 
 

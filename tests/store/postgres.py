@@ -8,13 +8,10 @@ DETENTE_REQUIRE_POSTGRES=1 (CI), where a missing server fails them instead.
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
-from detente.store.postgres_backend import with_search_path
+from detente.store.postgres_backend import temporary_schema
 
 URL_VARIABLE = "DETENTE_TEST_POSTGRES_URL"
 REQUIRE_VARIABLE = "DETENTE_REQUIRE_POSTGRES"
@@ -31,17 +28,6 @@ def server_url() -> str:
     return url
 
 
-@contextmanager
-def fresh_schema() -> Iterator[str]:
+def fresh_schema():
     """A URL whose sessions work in a new, empty schema, dropped with everything in it afterwards."""
-    import psycopg
-
-    url = server_url()
-    schema = f"detente_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield with_search_path(url, schema)
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    return temporary_schema(server_url(), prefix="detente_test")

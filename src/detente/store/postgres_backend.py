@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -152,6 +153,21 @@ def with_search_path(url: str, schema: str) -> str:
     query = [(k, v) for k, v in parse_qsl(query_text) if k != "options"]
     query.append(("options", f"-csearch_path={schema}"))
     return f"{base}?{urlencode(query, safe='/')}"
+
+
+@contextmanager
+def temporary_schema(url: str, prefix: str = "detente_tmp") -> Iterator[str]:
+    """A URL into a new, empty schema of `url`'s database, dropped with everything in it afterwards."""
+    import psycopg
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield with_search_path(url, schema)
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def _connect(url: str, shown: str, read_only: bool) -> Any:
