@@ -1,4 +1,5 @@
-"""The CI accuracy gate: `detente eval --check-floors` over the dev gold sets, as a user would run it."""
+"""The CI accuracy gate: `detente eval --check-floors` over every gold set (events, actors, places, quotes,
+time), as a user would run it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ def test_eval_gate_on_the_dev_sets_meets_every_floor():
         shared_path("data", "conflibert", "cameo_ner_train.txt"),
         shared_path("data", "news", "bbc_fulltext_2004_2005.jsonl"),
         SEED_EXPECTED,
+        shared_path("data", "geoparsing", "lgl.xml"),
+        shared_path("data", "geoparsing", "GeoVirus.xml"),
+        shared_path("data", "polnear", "polnear_attributions_half_a.jsonl"),
+        shared_path("data", "tempeval3", "TBAQ-cleaned"),
     ]
     out = io.StringIO()
     code = main(["eval", *map(str, gold), "--limit", "150", "--check-floors", "--json"], out=out)
