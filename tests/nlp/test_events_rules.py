@@ -33,6 +33,9 @@ from tests.nlp.test_events import coded, parser, summary  # noqa: F401  (parser 
     # an inauguration is not a vow
     ("Putin was sworn in as president.", (), []),
     ("Russia allowed Iran to open an embassy.", (), [("CONCEDE", ["RUS"], ["IRN"], "occurred")]),
+    # "going to" before a verb is the future tense, not a trip; before a place it is a visit
+    ("Russia is going to be a significant player.", (), []),
+    ("Russia went to Iran.", (), [("CONSULT", ["RUS"], ["IRN"], "occurred")]),
 ])
 def test_event_rules(parser, text, places, expected):  # noqa: F811
     assert summary(coded(parser, text, places)) == expected

@@ -167,8 +167,14 @@ def _phrase_match(token, lemma: str, lexicon: Lexicon) -> Match | None:
     for phrase in phrases:
         if all(word in below for word in phrase.children):
             words = sorted([token, *(below[w] for w in phrase.children)], key=lambda t: t.i)
+            if phrase.trigger.mode == "visit" and any(_infinitive_to(w) for w in words):
+                continue  # "going to be" is the future tense, not a trip: a visit's "to" is a preposition
             return Match(token, phrase.trigger, words, "phrase")
     return None
+
+
+def _infinitive_to(token) -> bool:
+    return token.tag_ == "TO" and token.dep_ == "aux"
 
 
 def clause_verb_of(token):
