@@ -229,6 +229,12 @@ def test_reported_content_and_frames(quotes_pipeline, body, kind, text, speaker)
     assert any(k == kind and t == text and speaker in (s or "") for k, t, s in found), found
 
 
+def test_agreeing_to_act_is_no_quote_of_the_parties(quotes_pipeline):
+    body = "Egypt and Ethiopia agreed on Sunday to resume talks on the dam, African Union officials said."
+    found = [(q.text, speaker_name(q)) for q in run(quotes_pipeline, body)]
+    assert found == [("Egypt and Ethiopia agreed on Sunday to resume talks on the dam", "African Union")], found
+
+
 def test_unframed_direct_quote_is_kept_with_the_previous_speaker(quotes_pipeline):
     body = (KERRY + '"We found common ground," Kerry said.\n\n'
             "Then the ministers went to dinner.\n\n"

@@ -73,6 +73,9 @@ ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "qu
 TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
 # Verbs that label their object: the object and the label are the content.
 LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
+# Verbs whose infinitive is an act committed to, not words reported: "agreed to resume talks" is an AGREE event
+# (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content.
+ACT_INFINITIVE_VERBS = frozenset({"agree"})
 # An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
 # ("denied it", "wrote that") say nothing.
 MIN_OBJECT_TOKENS = 2
@@ -442,6 +445,10 @@ class _DocumentQuotes:
 
     def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
         """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
+        if verb.lemma_.lower() in ACT_INFINITIVE_VERBS and any(
+                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                for c in verb.children):
+            return None
         clause = next((c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)), None)
         frame: tuple[int, int] | None = None  # the "he said" inside the content, left out of its text
         if clause is not None:
