@@ -10,7 +10,7 @@ from detente.model import Document, Entity, Event, Timex
 from detente.nlp.commitments import commitment_cues, find_commitments, prefilter_forms
 from detente.nlp.parse import Parse
 from detente.settings import load_settings
-from tests.paths import SEED, shared_path
+
 
 PUBLISHED = "2016-03-01"  # a Tuesday
 
@@ -179,30 +179,6 @@ SEED_DATED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def full_pipeline():
-    """Every stage up to commitments (skips while a stage it needs is not written)."""
-    import detente.nlp.commitments  # noqa: F401  (registers the stages until pipeline.py lists them)
-    import detente.nlp.stances  # noqa: F401
-    from detente.pipeline import REGISTRY, Pipeline, load_builtins
-
-    load_builtins()
-    names = ["prefilter", "parse", "timex", "actors", "places", "events", "quotes", "stances", "commitments"]
-    missing = [n for n in names if n not in REGISTRY]
-    if missing:
-        pytest.skip(f"pipeline components not written yet: {missing}")
-    return Pipeline(load_settings(), names)
-
-
-@pytest.fixture(scope="module")
-def seed_doc(full_pipeline):
-    from detente.ingest import read_inputs
-
-    shared_path("examples", SEED.name)
-    doc = next(iter(read_inputs([str(SEED)], full_pipeline.settings, published="2015-12-16")))
-    return full_pipeline(doc)
-
-
 @pytest.mark.parametrize("body, due, precision, firmness, bound", [
     ("The leaders of Russia and Ukraine will meet in Minsk on Wednesday to discuss the ceasefire, the Kremlin "
      "said.", "2016-03-02", "day", "announced", {"RUS GOV", "UKR GOV"}),
@@ -211,31 +187,31 @@ def seed_doc(full_pipeline):
     ("North Korea gave South Korea an ultimatum to halt the broadcasts by Saturday or face military action.",
      "2016-03-05", "day", "demanded", {"PRK GOV"}),
 ])
-def test_real_pipeline_commitments_on_new_text(full_pipeline, body, due, precision, firmness, bound):
-    doc = full_pipeline(Document(body=body, published=PUBLISHED))
+def test_real_pipeline_commitments_on_new_text(pipeline, body, due, precision, firmness, bound):
+    doc = pipeline(Document(body=body, published=PUBLISHED))
     found = [(c.due, c.precision, c.firmness) for c in doc.commitments]
     assert found == [(due, precision, firmness)]
     assert bound <= {b.label() for b in doc.commitments[0].by}
 
 
 @pytest.mark.parametrize("due, precision, firmness", SEED_DATED)
-def test_seed_article_dated_commitments(seed_doc, due, precision, firmness):
-    found = [c for c in seed_doc.commitments if (c.due, c.precision) == (due, precision)]
-    assert found, [(c.due, c.precision, c.what) for c in seed_doc.commitments]
+def test_seed_article_dated_commitments(coded_seed, due, precision, firmness):
+    found = [c for c in coded_seed.commitments if (c.due, c.precision) == (due, precision)]
+    assert found, [(c.due, c.precision, c.what) for c in coded_seed.commitments]
     if firmness:
         assert found[0].firmness == firmness
 
 
-def test_seed_article_meetings_bind_their_parties(seed_doc):
-    by_due = {c.due: {b.label() for b in c.by} for c in seed_doc.commitments}
+def test_seed_article_meetings_bind_their_parties(coded_seed):
+    by_due = {c.due: {b.label() for b in c.by} for c in coded_seed.commitments}
     assert by_due["2015-12-18"] & {"IGO GOV", "IGO", "RUS GOV", "USA GOV"}
     assert {"SYR REB", "SYR GOV"} <= by_due["2016"]
 
 
-def test_seed_article_plans_bind_the_support_group(seed_doc):
-    plans = {c.due: {b.code for b in c.by} for c in seed_doc.commitments if c.firmness == "agreed"}
+def test_seed_article_plans_bind_the_support_group(coded_seed):
+    plans = {c.due: {b.code for b in c.by} for c in coded_seed.commitments if c.firmness == "agreed"}
     assert plans["2016-06"] == {"IGO"} and plans["2017-11"] == {"IGO"}
 
 
-def test_seed_article_has_one_commitment_for_the_december_meeting(seed_doc):
-    assert [c.due for c in seed_doc.commitments].count("2015-12-18") == 1
+def test_seed_article_has_one_commitment_for_the_december_meeting(coded_seed):
+    assert [c.due for c in coded_seed.commitments].count("2015-12-18") == 1

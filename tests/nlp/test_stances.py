@@ -8,7 +8,7 @@ from detente.model import Document, Entity, Event, Quote
 from detente.nlp.parse import Parse
 from detente.nlp.stances import Slot, find_stances, issue_table, normalise_issue, stance_grid, stance_matrix
 from detente.settings import load_settings
-from tests.paths import SEED, shared_path
+
 
 ASSAD = Slot(name="Bashar al-Assad", code="SYR")
 SYRIA = Slot(name="Syria", code="SYR")
@@ -164,29 +164,6 @@ REQUIRED_SEED_STANCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def full_pipeline():
-    """Every stage up to commitments (skips while a stage it needs is not written)."""
-    import detente.nlp.commitments  # noqa: F401  (registers the stages until pipeline.py lists them)
-    from detente.pipeline import REGISTRY, Pipeline, load_builtins
-
-    load_builtins()
-    names = ["prefilter", "parse", "timex", "actors", "places", "events", "quotes", "stances", "commitments"]
-    missing = [n for n in names if n not in REGISTRY]
-    if missing:
-        pytest.skip(f"pipeline components not written yet: {missing}")
-    return Pipeline(load_settings(), names)
-
-
-@pytest.fixture(scope="module")
-def seed_doc(full_pipeline):
-    from detente.ingest import read_inputs
-
-    shared_path("examples", SEED.name)
-    doc = next(iter(read_inputs([str(SEED)], full_pipeline.settings, published="2015-12-16")))
-    return full_pipeline(doc)
-
-
 @pytest.mark.parametrize("body, expected", [
     ("Turkish Foreign Minister Mevlut Cavusoglu on Monday rejected calls for Syrian President Bashar al-Assad "
      "to step down before elections.", ("TUR GOV", "removal-of:Bashar al-Assad", "against")),
@@ -195,18 +172,18 @@ def seed_doc(full_pipeline):
     ("Iran said it opposed any foreign intervention in Syria.", ("IRN GOV", "military-action-against:Syria",
                                                                   "against")),
 ])
-def test_real_pipeline_stances_on_new_text(full_pipeline, body, expected):
-    doc = full_pipeline(Document(body=body, published="2016-03-01"))
+def test_real_pipeline_stances_on_new_text(pipeline, body, expected):
+    doc = pipeline(Document(body=body, published="2016-03-01"))
     assert expected in {(s.holder.label(), s.issue_key, s.polarity) for s in doc.stances}
 
 
 @pytest.mark.parametrize("holder, key, polarity", REQUIRED_SEED_STANCES)
-def test_seed_article_required_stances(seed_doc, holder, key, polarity):
-    found = {(s.holder.label(), s.issue_key, s.polarity) for s in seed_doc.stances}
+def test_seed_article_required_stances(coded_seed, holder, key, polarity):
+    found = {(s.holder.label(), s.issue_key, s.polarity) for s in coded_seed.stances}
     assert (holder, key, polarity) in found
 
 
-def test_seed_article_stances_are_readable_and_dated(seed_doc):
-    removal = [s for s in seed_doc.stances if s.issue_key == "removal-of:Bashar al-Assad"]
+def test_seed_article_stances_are_readable_and_dated(coded_seed):
+    removal = [s for s in coded_seed.stances if s.issue_key == "removal-of:Bashar al-Assad"]
     assert {s.issue for s in removal} == {"removal of Bashar al-Assad"}
-    assert all(s.date for s in seed_doc.stances)
+    assert all(s.date for s in coded_seed.stances)
