@@ -12,7 +12,8 @@ import pytest
 from detente.errors import DetenteError
 from detente.model import Document, Event
 from detente.store import BatchResult, iter_batches
-from detente.store.repository import _period, open_backend, open_store
+from detente.store.repository import open_backend, open_store
+from detente.tracking import period
 
 from .store_factory import EVENTS_PER_DOCUMENT, make_document, make_documents, make_rejected
 
@@ -392,4 +393,4 @@ def test_per_document_items(filled_store, method):
     (None, None),
 ])
 def test_period_of_a_date_value(value, expected):
-    assert _period(value) == expected
+    assert period(value) == expected

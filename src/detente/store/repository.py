@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
 from detente.errors import DetenteError, UsageError
 from detente.model import Document, Entity, Rejection
 from detente.store import schema
+from detente.tracking import period
 
 # A filter value of three capital letters, optionally followed by a sector ("RUS", "RUS GOV"), is a PLOVER
 # code or label; anything else is matched as part of a name.
@@ -567,7 +568,7 @@ class _TableRows:
 
 
 def _published_date(doc: Document) -> date | None:
-    published_day = _period(doc.published)
+    published_day = period(doc.published)
     return published_day[0] if published_day else None
 
 
@@ -587,13 +588,13 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
     """Add the rows of everything coded in one document (events, quotes, ... mentions)."""
     published_date = _published_date(doc)
     for position, event in enumerate(doc.events):
-        period = _period(event.date)
+        span = period(event.date)
         place = event.event_loc
         rows.add(
             "events", doc_id=doc.id, position=position, event_id=event.id,
             event_type=event.event[0] if event.event else None, event_types=list(event.event),
             **_entity_lists("actor", event.actor), **_entity_lists("recipient", event.recipient),
-            date=event.date, event_date=period[0] if period else published_date,
+            date=event.date, event_date=span[0] if span else published_date,
             date_precision=event.date_precision, status=event.status, mode=list(event.mode),
             context=list(event.context), event_text=event.event_text, quad_code=event.quad_code,
             event_scale=_float(event.event_scale), cameo=event.cameo, confidence=_float(event.confidence),
@@ -618,7 +619,7 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
             record=_json(record["stances"][position]),
         )
     for position, commitment in enumerate(doc.commitments):
-        due = _period(commitment.due)
+        due = period(commitment.due)
         by = _entity_lists("by", commitment.by)
         rows.add(
             "commitments", doc_id=doc.id, position=position, what=commitment.what, by_codes=by["by_codes"],
@@ -671,34 +672,6 @@ def _name(entity: Entity | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------ values and dates
-
-
-def _period(value: str | None) -> tuple[date, date] | None:
-    """First and last day of an ISO/TIMEX3 date value: YYYY, YYYY-MM, YYYY-MM-DD[...], YYYY-Www, YYYY-Qn."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text[:10])
-            return day, day
-        if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            year, month = int(match[1]), int(match[2])
-            first = date(year, month, 1)
-            return first, (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
-        if match := re.fullmatch(r"(\d{4})-W(\d{2})", text):
-            first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-            return first, first + timedelta(days=6)
-        if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            year, quarter = int(match[1]), int(match[2])
-            first = date(year, 3 * quarter - 2, 1)
-            last = date(year + quarter // 4, (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
-            return first, last
-        if re.fullmatch(r"\d{4}", text):
-            return date(int(text), 1, 1), date(int(text), 12, 31)
-    except ValueError:
-        return None
-    return None
 
 
 def _iso_date(value: str | date | None) -> date | None:
