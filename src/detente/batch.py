@@ -229,54 +229,9 @@ def _jsonl_documents(partition: Partition, ctx: readers.Context) -> Iterator[Doc
 
 
 def _csv_documents(partition: Partition, ctx: readers.Context) -> Iterator[Document]:
-    """Rows [start, stop) of a CSV file; the rows before are parsed (cheaply) but not read as documents."""
-    first = partition.start == 0  # the first partition reports problems of the whole file, as ingest does
-    source = partition.path
-    try:
-        content = text.decode(Path(source).read_bytes())
-    except DetenteError as err:
-        if first:
-            yield readers.rejected(source, err)
-        return
-    csv.field_size_limit(max(ctx.max_chars * 4, csv.field_size_limit()))
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        if first:
-            yield readers.rejected(source, DetenteError("E101"))
-        return
-    except csv.Error as err:
-        if first:
-            yield readers.rejected(f"{source}:1", DetenteError("E106", where=f"{source}:1", detail=str(err)))
-        return
-    if "text" not in header and "html" not in header:
-        if first:
-            detail = f"header has no 'text' or 'html' column ({', '.join(header)})"
-            yield readers.rejected(f"{source}:1", DetenteError("E106", where=f"{source}:1", detail=detail))
-        return
-    for index in itertools.count():
-        where = f"{source}:{reader.line_num + 1}"
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            if index >= partition.start:
-                yield readers.rejected(where, DetenteError("E106", where=where, detail=str(err)))
-            # The csv module cannot resume inside a broken row; nothing after it can be trusted.
-            return
-        if index < partition.start:
-            continue
-        if index >= partition.stop:
-            return
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            detail = f"{len(row)} fields, header has {len(header)}"
-            yield readers.rejected(where, DetenteError("E106", where=where, detail=detail))
-            continue
-        yield readers.document_from_record(dict(zip(header, row)), where, ctx)
+    """Rows [start, stop) of a CSV file; the first partition reports problems of the whole file, as ingest does."""
+    raw = Path(partition.path).read_bytes()
+    yield from readers.read_csv(raw, str(partition.path), ctx, rows=range(partition.start, partition.stop))
 
 
 def _parquet_documents(partition: Partition, ctx: readers.Context) -> Iterator[Document]:

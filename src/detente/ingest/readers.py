@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import logging
 import re
@@ -237,12 +238,18 @@ def read_jsonl(lines: Iterable[bytes], source: str, ctx: Context, first_line: in
         yield document_from_record(record, where, ctx)
 
 
-def read_csv(raw: bytes, source: str, ctx: Context) -> Iterator[Document]:
-    """One document per CSV row with a header naming text or html; bad rows are E106 rejections."""
+def read_csv(raw: bytes, source: str, ctx: Context, rows: range | None = None) -> Iterator[Document]:
+    """One document per CSV row with a header naming text or html; bad rows are E106 rejections.
+
+    `rows` limits it to those data rows (a batch partition; the rows before are parsed, cheaply, but not read
+    as documents), and then only the partition starting at row 0 reports problems of the whole file.
+    """
+    whole_file = rows is None or rows.start == 0
     try:
         content = text.decode(raw)
     except DetenteError as err:
-        yield rejected(source, err)
+        if whole_file:
+            yield rejected(source, err)
         return
     # Rows hold whole articles, far longer than the csv module's default field limit of 128 KiB.
     csv.field_size_limit(max(ctx.max_chars * 4, csv.field_size_limit()))
@@ -251,30 +258,34 @@ def read_csv(raw: bytes, source: str, ctx: Context) -> Iterator[Document]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        yield rejected(source, DetenteError("E101"))
+        if whole_file:
+            yield rejected(source, DetenteError("E101"))
         return
     except csv.Error as err:
-        yield rejected(f"{source}:1", DetenteError("E106", where=f"{source}:1", detail=str(err)))
+        if whole_file:
+            yield rejected(f"{source}:1", DetenteError("E106", where=f"{source}:1", detail=str(err)))
         return
     if "text" not in header and "html" not in header:
-        where = f"{source}:1"
-        detail = f"header has no 'text' or 'html' column ({', '.join(header)})"
-        yield rejected(where, DetenteError("E106", where=where, detail=detail))
+        if whole_file:
+            where = f"{source}:1"
+            detail = f"header has no 'text' or 'html' column ({', '.join(header)})"
+            yield rejected(where, DetenteError("E106", where=where, detail=detail))
         return
-    line = reader.line_num
-    while True:
-        start = line + 1
+    for index in itertools.count():
+        where = f"{source}:{reader.line_num + 1}"
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as err:
-            where = f"{source}:{start}"
-            yield rejected(where, DetenteError("E106", where=where, detail=str(err)))
+            if rows is None or index in rows:
+                yield rejected(where, DetenteError("E106", where=where, detail=str(err)))
             # The csv module cannot resume inside a broken row; nothing after it can be trusted.
             return
-        line = reader.line_num
-        where = f"{source}:{start}"
+        if rows is not None and index < rows.start:
+            continue
+        if rows is not None and index >= rows.stop:
+            return
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
