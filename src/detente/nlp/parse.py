@@ -78,29 +78,15 @@ def split_paragraphs(body: str) -> list[tuple[int, int]]:
 def selection_forms() -> frozenset[str]:
     """Lower-case words that make a sentence worth parsing: the lexicon's trigger and cue forms plus the quotes
     and commitments stages' own prefilter words (read from their data, so the stages cannot drift apart)."""
+    # Imported here, not at the top: the later stages' modules pull in most of the package.
+    from detente.nlp.commitments import prefilter_forms as commitment_forms
+    from detente.nlp.quote_cues import cue_forms
+
     forms = set(lexicon.prefilter_forms())
-    try:
-        from detente.nlp.quote_cues import cue_forms
-        forms |= {w for form in cue_forms() for w in form.split()}
-    except ImportError:
-        pass
-    try:
-        from detente.nlp.commitments import prefilter_forms as commitment_forms
-        irregular = lexicon.load_lexicon().irregular
-        forms |= {f for word in commitment_forms() for f in lexicon.inflections(word, irregular)}
-    except ImportError:
-        pass
+    forms |= {w for form in cue_forms() for w in form.split()}
+    irregular = lexicon.load_lexicon().irregular
+    forms |= {f for word in commitment_forms() for f in lexicon.inflections(word, irregular)}
     return frozenset(forms)
-
-
-@lru_cache(maxsize=1)
-def _kb_matcher():
-    """The actor knowledge base's name matcher and its text folding, or None when the actors stage is absent."""
-    try:
-        from detente.nlp.actor_kb import fold, knowledge_base
-    except ImportError:
-        return None
-    return knowledge_base(), fold
 
 
 def needs_ner(sentence_text: str, words: Sequence[str]) -> bool:
@@ -112,11 +98,9 @@ def needs_ner(sentence_text: str, words: Sequence[str]) -> bool:
     capitalised = [(text, idx) for text, idx in words[1:] if text[:1].isupper()]
     if not capitalised:
         return False
-    matcher = _kb_matcher()
-    if matcher is None:
-        return True
-    kb, fold = matcher
-    covered = [(start, end) for start, end, _ in kb.match(fold(sentence_text))]
+    from detente.nlp.actor_kb import fold, knowledge_base
+
+    covered = [(start, end) for start, end, _ in knowledge_base().match(fold(sentence_text))]
     return any(not any(start <= idx < end for start, end in covered) for _, idx in capitalised)
 
 
