@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 
 from detente.api import create_app
-from detente.extraction import ingest
 from detente.settings import load_settings
 from detente.store import open_store
-from tests.paths import EXAMPLES, SEED
 
 from .client import ApiClient
-from .corpus import generated_jsonl, synthetic_document
+from .corpus import filled_store
 
 TOKEN = "test-token-0123456789"
 SYNTHETIC_DOCUMENTS = 60
@@ -21,13 +19,7 @@ SYNTHETIC_DOCUMENTS = 60
 @pytest.fixture(scope="session")
 def api_store(tmp_path_factory, pipeline):
     """A DuckDB store holding everything the tests query; shared, so tests that write use their own."""
-    directory = tmp_path_factory.mktemp("api")
-    inputs = [str(EXAMPLES / "talks.jsonl"), str(EXAMPLES / "ceasefire.html"), str(generated_jsonl(directory))]
-    if SEED.exists():
-        inputs.append(str(SEED))
-    store = open_store(directory / "detente.duckdb")
-    ingest(inputs, store, settings=load_settings(env={}), published="2015-12-16", pipeline=pipeline)
-    store.write_batch([synthetic_document(n) for n in range(SYNTHETIC_DOCUMENTS)], None)
+    store = filled_store(tmp_path_factory.mktemp("api"), pipeline, SYNTHETIC_DOCUMENTS)
     yield store
     store.close()
 

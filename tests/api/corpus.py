@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from detente.model import Document, Entity, Event, Place
+from tests.paths import EXAMPLES, SEED
 
 # Generated wire-style reports: (published, text).  Each names two states and a place the gazetteer knows,
 # so the pipeline codes actors, an event and a location.
@@ -56,3 +57,19 @@ def synthetic_document(number: int) -> Document:
         event_scale=float(quad),
     )]
     return doc
+
+
+def filled_store(directory: Path, pipeline, synthetic: int):
+    """A DuckDB store in `directory` holding the examples, the generated reports and the seed article (when
+    present) through the pipeline, plus `synthetic` coded documents with located events."""
+    from detente.extraction import ingest
+    from detente.settings import load_settings
+    from detente.store import open_store
+
+    inputs = [str(EXAMPLES / "talks.jsonl"), str(EXAMPLES / "ceasefire.html"), str(generated_jsonl(directory))]
+    if SEED.exists():
+        inputs.append(str(SEED))
+    store = open_store(directory / "detente.duckdb")
+    ingest(inputs, store, settings=load_settings(env={}), published="2015-12-16", pipeline=pipeline)
+    store.write_batch([synthetic_document(n) for n in range(synthetic)], None)
+    return store

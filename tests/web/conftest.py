@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from detente.api import create_app
-from detente.extraction import ingest
 from detente.settings import load_settings
-from detente.store import open_store
-from tests.api.corpus import generated_jsonl, synthetic_document
-from tests.paths import EXAMPLES, REPO, SEED
+from tests.api.corpus import filled_store
+from tests.paths import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a sandbox-less container and for a browser that must not reach any network service.
@@ -27,13 +25,7 @@ ARTIFACTS = REPO / "test-artifacts"
 @pytest.fixture(scope="session")
 def web_store(tmp_path_factory, pipeline):
     """Examples, the seed article and generated reports through the pipeline, plus located synthetic events."""
-    directory = tmp_path_factory.mktemp("web")
-    inputs = [str(EXAMPLES / "talks.jsonl"), str(EXAMPLES / "ceasefire.html"), str(generated_jsonl(directory))]
-    if SEED.exists():
-        inputs.append(str(SEED))
-    store = open_store(directory / "detente.duckdb")
-    ingest(inputs, store, settings=load_settings(env={}), published="2015-12-16", pipeline=pipeline)
-    store.write_batch([synthetic_document(n) for n in range(40)], None)
+    store = filled_store(tmp_path_factory.mktemp("web"), pipeline, 40)
     yield store
     store.close()
 
