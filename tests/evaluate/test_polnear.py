@@ -65,6 +65,9 @@ ELSEWHERE = Entity(entity_text="he", identifier_text="Someone Else", start=50, e
     ([Quote(LAVROV, "Kerry", "indirect", "said", 37, 42)],
      {("detection", "precision"): 0.0, ("content", "precision"): 0.0, ("speaker", "f1"): 0.0,
       ("speaker_all", "precision"): 0.0}),
+    # one gold quote found as two quotes, both with the right speaker: two right predictions, one gold found
+    ([Quote(LAVROV, "We support", "direct", "said", 14, 24), Quote(LAVROV, "the talks.", "direct", "said", 25, 35)],
+     {("speaker_all", "precision"): 1.0, ("speaker_all", "recall"): 0.5, ("detection", "precision"): 1.0}),
     # nothing predicted
     ([], {("detection", "recall"): 0.0, ("content", "f1"): 0.0}),
 ])

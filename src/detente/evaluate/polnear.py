@@ -13,9 +13,11 @@ first annotation set is the gold.  Scores, all over word tokens (runs of letters
 - `speaker`: on matched pairs (each gold attribution with the predicted quote overlapping it most), the
   speaker is right when its span overlaps the gold source span or its resolved name shares a word with the
   gold source; precision over pairs with a predicted speaker, recall over pairs with a gold source.
-- `speaker_all`: the speaker scored end to end: recall over every gold attribution with a source (a missed
-  attribution counts as a wrong speaker), precision over every predicted quote with a speaker (one matching
-  no gold attribution counts as wrong).
+- `speaker_all`: the speaker scored end to end.  Recall: over every gold attribution with a source, the share
+  whose best-overlapping quote has the right speaker (a missed attribution counts as wrong).  Precision: over
+  every predicted quote with a speaker, the share whose speaker is right for the gold attribution that quote
+  overlaps most (a quote overlapping none counts as wrong).  Each side counts its own items, so a long gold
+  quote found as three sentence quotes with the right speaker is three right predictions, not one.
 - `cue_accuracy`: on matched pairs with a gold cue, the predicted cue word occurs in the gold cue.
 - `halves`: content and speaker figures for the documents of even and of odd position in the file, so that
   rules tuned on one half can be checked on the other.
@@ -120,7 +122,7 @@ class _Totals:
         self.matched_overlap = self.matched_predicted_tokens = self.matched_gold_tokens = 0
         self.speaker_right = self.speaker_predicted = self.speaker_gold = 0
         self.cue_right = self.cue_gold = 0
-        self.all_speakers_predicted = self.all_sources_gold = 0
+        self.all_speakers_predicted = self.all_sources_gold = self.predicted_speakers_right = 0
 
     def add(self, text: str, gold: list[dict[str, Any]], quotes: list[Quote],
             reference: list[dict[str, Any]] | None = None) -> None:
@@ -142,8 +144,11 @@ class _Totals:
         self.content_gold += len(gold_union)
         self.content_predicted += len(predicted_union)
         self.matched_predicted += sum(1 for t, _ in predicted if t & reference_union)
-        self.all_speakers_predicted += sum(1 for _, q in predicted
-                                           if q.speaker is not None and q.speaker.start is not None)
+        self.all_speakers_predicted += sum(1 for _, q in predicted if _has_speaker(q))
+        reference_items = gold_items if reference is None else [(t, g) for t, g in
+                                                                ((content(g), g) for g in reference) if t]
+        self.predicted_speakers_right += sum(1 for t, q in predicted if _has_speaker(q)
+                                             and _right_for_best_gold(text, t, q, reference_items))
         self.all_sources_gold += sum(1 for _, g in gold_items if g.get("source"))
         matched_predicted_tokens: set[int] = set()
         for gold_tokens, attribution in gold_items:
@@ -162,7 +167,7 @@ class _Totals:
     def _score_pair(self, text: str, attribution: dict[str, Any], quote: Quote) -> None:
         sources = [tuple(s) for part in attribution.get("source", []) for s in part["spans"]]
         speaker = quote.speaker
-        has_speaker = speaker is not None and speaker.start is not None
+        has_speaker = _has_speaker(quote)
         if has_speaker:
             self.speaker_predicted += 1
         if sources:
@@ -185,7 +190,7 @@ class _Totals:
             "content_matched": _prf(self.matched_overlap, self.matched_predicted_tokens, self.matched_overlap,
                                     self.matched_gold_tokens),
             "speaker": _prf(self.speaker_right, self.speaker_predicted, self.speaker_right, self.speaker_gold),
-            "speaker_all": _prf(self.speaker_right, self.all_speakers_predicted, self.speaker_right,
+            "speaker_all": _prf(self.predicted_speakers_right, self.all_speakers_predicted, self.speaker_right,
                                 self.all_sources_gold),
             "cue_accuracy": round(self.cue_right / self.cue_gold, 4) if self.cue_gold else 0.0,
         }
@@ -200,6 +205,21 @@ def _tokens(starts: list[int], ends: list[int], spans: list[tuple[int, int]]) ->
             found.add(i)
             i += 1
     return found
+
+
+def _has_speaker(quote: Quote) -> bool:
+    return quote.speaker is not None and quote.speaker.start is not None
+
+
+def _right_for_best_gold(text: str, quote_tokens: set[int], quote: Quote,
+                         gold_items: list[tuple[set[int], dict[str, Any]]]) -> bool:
+    """Whether the quote's speaker matches the source of the gold attribution it overlaps most."""
+    overlapping = [(len(quote_tokens & t), g) for t, g in gold_items if quote_tokens & t]
+    if not overlapping:
+        return False
+    _, attribution = max(overlapping, key=lambda item: item[0])
+    sources = [tuple(s) for part in attribution.get("source", []) for s in part["spans"]]
+    return bool(sources) and _speaker_matches(text, quote.speaker, sources)
 
 
 def _speaker_matches(text: str, speaker: Any, sources: list[tuple[int, int]]) -> bool:
