@@ -210,3 +210,22 @@ def test_stances_commitments_processes_and_timeline(tmp_path):
     code, text = run("timeline", "--db", db, first["id"], "--format", "json")
     assert code == 0 and text.strip()
     assert run("timeline", "--db", db, "no such process anywhere")[0] == 2
+
+
+def test_ingest_merges_five_outlets_into_one_stored_event(tmp_path):
+    """Ingest in two runs (the wire copy last): the stored merged event has five sources, listed by `merged`."""
+    corpus = REPO / "tests" / "data" / "merging"
+    lines = (corpus / "five_outlets.jsonl").read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:3]) + "\n")
+    second.write_text("\n".join(lines[3:]) + "\n")
+    db = str(tmp_path / "m.duckdb")
+    for part in (first, second):
+        assert run("ingest", "--db", db, "-q", str(part))[0] == 0
+    code, text = run("merged", "--db", db, "--type", "CONSULT", "--party", "RUS", "--format", "json")
+    meetings = [json.loads(line) for line in text.splitlines()]
+    assert code == 0 and [(m["sources"], m["date"]) for m in meetings] == [(5, "2015-12-03")]
+    code, text = run("merged", "--db", db, "--reports", meetings[0]["id"], "--format", "json")
+    assert sorted(json.loads(line)["doc_id"] for line in text.splitlines()) == [
+        "outlet-a", "outlet-b", "outlet-c", "outlet-d", "outlet-e"]
+    assert run("merged", "--db", db, "--reports", "me-nosuchevent")[0] == 2

@@ -87,10 +87,30 @@ def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
                              since=args.since, until=args.until, limit=args.limit)
     if args.format == "table":
         wanted = ("date", "actor_labels", "event_type", "recipient_labels", "status", "event_text", "place_name",
-                  "doc_id")
+                  "sources", "doc_id")
         frame = frame[[c for c in wanted if c in frame.columns]].rename(
             columns={"actor_labels": "actor", "event_type": "event", "recipient_labels": "recipient",
                      "place_name": "where"})
+    render.write_frame(frame, args.format, args.output, out)
+    return 0
+
+
+def cmd_merged(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args, read_only=True) as store:
+        if args.reports:
+            frame = store.merged_event_reports(args.reports)
+            if frame.empty:
+                raise UsageError("E211", key=args.reports)
+        else:
+            frame = store.merged_events(actor=args.actor, recipient=args.recipient, party=args.party,
+                                        type=args.type,
+                                        since=args.since, until=args.until, min_sources=args.min_sources,
+                                        limit=args.limit)
+            if args.format == "table":
+                frame = frame[["date", "event_type", "actor_codes", "recipient_codes", "status", "place_name",
+                               "sources", "first_reported", "last_reported", "id"]].rename(
+                    columns={"event_type": "event", "actor_codes": "actor", "recipient_codes": "recipient",
+                             "place_name": "where"})
     render.write_frame(frame, args.format, args.output, out)
     return 0
 
@@ -309,6 +329,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_iso_date)
     p.add_argument("--until", type=_iso_date)
     p.set_defaults(func=cmd_events)
+
+    p = with_output(with_db(sub.add_parser(
+        "merged", help="real-world events merged from their reports across documents, with source counts")))
+    p.add_argument("--actor", help="country or organisation code, e.g. RUS")
+    p.add_argument("--recipient")
+    p.add_argument("--party", help="code on either side (meetings are told from both)")
+    p.add_argument("--type", help="PLOVER category, e.g. CONSULT")
+    p.add_argument("--since", type=_iso_date)
+    p.add_argument("--until", type=_iso_date)
+    p.add_argument("--min-sources", type=int, help="only events reported by at least this many documents")
+    p.add_argument("--reports", metavar="ID", help="list the reports one merged event was made from")
+    p.set_defaults(func=cmd_merged)
 
     p = with_output(with_db(sub.add_parser("quotes", help="query stored quotes")))
     p.add_argument("--doc", help="only this document")

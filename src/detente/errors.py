@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "E207": "Cannot open the database at {path}: {detail}.",
     "E208": "Unknown gold set '{path}'; `detente eval --help` lists the readers.",
     "E210": "No process matches '{key}'; `detente processes` lists them.",
+    "E211": "No merged event with id '{key}'; `detente merged` lists them.",
     "E209": "No space left on the device holding {path}; free space or use another --db. Nothing from the "
             "current batch was stored; rerun the command to resume.",
 }

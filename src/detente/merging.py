@@ -129,6 +129,21 @@ def merge_events(events: Iterable[Mapping[str, Any]]) -> list[MergedEvent]:
     return sorted(merged, key=lambda m: m.id)
 
 
+def block_key(record: Mapping[str, Any]) -> str:
+    """A short key for the block an event record (with doc_id and published) falls into: reports can merge
+    only within a block, so a store that keeps this key re-merges just the blocks new reports touch."""
+    return hashlib.sha1(repr(_canonical(_mention(record).block)).encode()).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    """The value with every set replaced by a sorted tuple, so its repr does not depend on hash order."""
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(_canonical(v) for v in value))
+    if isinstance(value, tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
 def assign_incrementally(existing: Iterable[MergedEvent], new_events: Iterable[Mapping[str, Any]]) -> list[MergedEvent]:
     """Add new event records to merged events; equal to `merge_events` over all records at once."""
     new = _unique_mentions(new_events)

@@ -184,3 +184,17 @@ def test_processes_and_their_timelines(client):
     assert timeline and starts == sorted(starts)  # in date order, "2015-W50" before "2015-12-15"
     missing = client.get("/api/v1/processes/no-such-process-at-all/timeline")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "E312"
+
+
+def test_merged_events_and_their_reports(client, api_store):
+    body = client.get("/api/v1/merged-events", params={"limit": 500}).json()["merged_events"]
+    # every stored report belongs to exactly one merged event, so the merged counts add up to the events
+    assert sum(m["mentions"] for m in body) == api_store.counts()["events"]
+    assert all(m["id"].startswith("me-") and m["sources"] >= 1 for m in body)
+    most = max(body, key=lambda m: m["sources"])
+    reports = client.get(f"/api/v1/merged-events/{most['id']}/reports").json()["reports"]
+    assert len({r["doc_id"] for r in reports}) == most["sources"]
+    filtered = client.get("/api/v1/merged-events", params={"min_sources": most["sources"]}).json()
+    assert most["id"] in {m["id"] for m in filtered["merged_events"]}
+    missing = client.get("/api/v1/merged-events/me-nosuchevent/reports")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "E313"

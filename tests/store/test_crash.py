@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from detente.merging import event_records, merge_events
 from detente.store import iter_batches, open_store
 
 from .store_factory import EVENTS_PER_DOCUMENT, make_documents
@@ -65,6 +66,10 @@ def _assert_consistent(store) -> None:
     expected_ids = [d.id for batch in list(iter_batches(make_documents(TOTAL), BATCH_SIZE))
                     [: documents // BATCH_SIZE] for d in batch]
     assert set(store.documents()["id"]) == set(expected_ids)
+    # Merged events cover every stored report once, as one merge of everything stored would.
+    assert counts["event_merges"] == counts["events"]
+    expected = merge_events(event_records(d.to_dict() for d in make_documents(TOTAL) if d.id in set(expected_ids)))
+    assert sorted(store.merged_events()["id"]) == sorted(m.id for m in expected)
     runs = store.runs()
     assert runs["stored"].sum() == documents
 

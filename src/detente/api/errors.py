@@ -23,6 +23,7 @@ API_MESSAGES: dict[str, str] = {
     "E310": "Internal error ({detail}); please report it with the request that caused it.",
     "E311": "No file {path} in the dashboard.",
     "E312": "No process matches '{key}'; GET /api/v1/processes lists them.",
+    "E313": "No merged event with id '{key}'; GET /api/v1/merged-events lists them.",
 }
 
 

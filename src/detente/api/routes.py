@@ -340,6 +340,27 @@ def list_runs(request: Request) -> dict[str, Any]:
     return {"runs": _rows(_store(request).runs(as_arrow=True))}
 
 
+@router.get("/merged-events", summary="Real-world events merged from their reports, with source counts")
+def list_merged_events(request: Request, actor: FilterText = None, recipient: FilterText = None,
+                       party: FilterText = None, category: FilterText = None, since: IsoDate = None,
+                       until: IsoDate = None, min_sources: Annotated[int | None, Query(ge=1)] = None,
+                       limit: PageSize = 500) -> dict[str, Any]:
+    """Merged events by date; actor, recipient and party (either side) are codes such as RUS."""
+    table = _store(request).merged_events(actor=actor, recipient=recipient, party=party, type=category,
+                                          since=since, until=until, min_sources=min_sources, limit=limit,
+                                          as_arrow=True)
+    return {"merged_events": _rows(table)}
+
+
+@router.get("/merged-events/{merged_id}/reports", summary="The reports one merged event was made from")
+def merged_event_reports(request: Request, merged_id: str) -> dict[str, Any]:
+    """Each reporting document with its outlet, date and the report's trigger words; 404 when unknown."""
+    rows = _rows(_store(request).merged_event_reports(merged_id, as_arrow=True))
+    if not rows:
+        raise ApiError(404, "E313", key=merged_id[:80])
+    return {"reports": rows}
+
+
 @router.get("/processes", summary="Diplomatic processes: merged events grouped by topic, family and time")
 def list_processes(request: Request) -> dict[str, Any]:
     """Every process with its id, readable name, span and counts."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
+from detente import merging
 from detente.errors import DetenteError, UsageError
 from detente.model import Document, Entity, Rejection
 from detente.store import schema
@@ -33,6 +34,8 @@ MIN_ID_PREFIX = 6
 _NAME_SEPARATOR_SQL = "chr(31)"
 # URL schemes that select the PostgreSQL backend (libpq accepts both).
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# Values per `IN (...)` list: far below either database's parameter limit.
+_IN_CHUNK = 500
 
 
 class Backend(Protocol):
@@ -106,7 +109,9 @@ def open_store(db: str | os.PathLike, read_only: bool = False) -> Store:
                     detail=f"its schema lacks version {missing[0].version}; open it once without read-only",
                 )
         else:
-            schema.migrate(backend)
+            applied = schema.migrate(backend)
+            if 3 in applied and 1 not in applied:
+                Store(backend).rebuild_merges()  # a store from before merged events: merge what it holds
     except BaseException:
         backend.close()
         raise
@@ -213,6 +218,7 @@ class Store:
                 result.stored_ids.append(doc.id)
             for table, columns in rows.tables.items():
                 self.backend.insert_rows(table, columns)
+            self._remerge(set(rows.tables.get("events", {}).get("block_key", [])))
             if run_id is not None:
                 self.backend.execute(
                     "UPDATE ingest_runs SET batches = batches + 1, stored = stored + ?,"
@@ -220,6 +226,55 @@ class Store:
                     (result.stored, result.duplicates, result.rejected, result.events, run_id),
                 )
         return result
+
+    def rebuild_merges(self) -> int:
+        """Recompute every event's merging block and all merged events from the stored reports (for a store
+        written before merged events existed); returns the number of merged events."""
+        self._check_writable()
+        with self.backend.transaction():
+            rows = self.backend.fetchall(
+                "SELECT e.doc_id, e.position, e.record, d.published FROM events e JOIN documents d ON d.id = e.doc_id")
+            keys: set[str] = set()
+            for doc_id, position, record, published in rows:
+                key = merging.block_key({**json.loads(record), "doc_id": doc_id, "published": published})
+                self.backend.execute("UPDATE events SET block_key = ? WHERE doc_id = ? AND position = ?",
+                                     (key, doc_id, position))
+                keys.add(key)
+            self._remerge(keys)
+        return self.backend.fetchall("SELECT count(*) FROM merged_events")[0][0]
+
+    def _remerge(self, block_keys: set[str]) -> None:
+        """Replace the merged events of the given blocks with a fresh merge of every report stored in them.
+
+        Reports merge only within a block, so this gives what merging the whole store at once would
+        (merging.py), at the cost of the touched blocks alone.  Runs inside the caller's transaction under
+        the "merging" lock, so concurrent writers re-merge one after the other.
+        """
+        if not block_keys:
+            return
+        self.backend.lock("merging")
+        keys = sorted(block_keys)
+        reports = []
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            for record, doc_id, published in self.backend.fetchall(
+                    "SELECT e.record, e.doc_id, d.published FROM events e JOIN documents d ON d.id = e.doc_id"
+                    f" WHERE e.block_key IN ({marks})", chunk):
+                reports.append({**json.loads(record), "doc_id": doc_id, "published": published})
+            self.backend.execute(f"DELETE FROM merged_events WHERE block_key IN ({marks})", chunk)
+            self.backend.execute(f"DELETE FROM event_merges WHERE block_key IN ({marks})", chunk)
+        rows = _TableRows()
+        for merged_event in merging.merge_events(reports):
+            key = merging.block_key(merged_event.records[0])
+            _add_merged_rows(rows, merged_event, key)
+        for table, columns in rows.tables.items():
+            self.backend.insert_rows(table, columns)
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            self.backend.execute(
+                "UPDATE events SET sources = m.sources FROM event_merges x, merged_events m"
+                " WHERE m.id = x.merged_id AND x.doc_id = events.doc_id AND x.event_id = events.event_id"
+                f" AND events.block_key IN ({marks})", chunk)
 
     def _insert_documents(self, docs: list[Document], records: list[dict[str, Any]], run_id: int | None,
                           now: datetime) -> list[str]:
@@ -302,6 +357,41 @@ class Store:
         sql = f"SELECT {_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id{where.sql}" \
               " ORDER BY e.event_date NULLS LAST, e.doc_id, e.position"
         return self._query(sql, where.params, limit, as_arrow)
+
+    def merged_events(self, actor: str | None = None, recipient: str | None = None, party: str | None = None,
+                      type: str | None = None, since: str | None = None, until: str | None = None,
+                      min_sources: int | None = None, limit: int | None = None, as_arrow: bool = False) -> Any:
+        """Real-world events, each merged from its reports across documents, most reported first within a day.
+
+        actor, recipient and party (either side: a meeting's representative report may name either party
+        first) are country or organisation codes ("RUS").
+        """
+        where = _Where()
+        where.add("array_position(m.actor_codes, ?) IS NOT NULL", _code(actor))
+        where.add("array_position(m.recipient_codes, ?) IS NOT NULL", _code(recipient))
+        if party:
+            where.add_many("(array_position(m.actor_codes, ?) IS NOT NULL"
+                           " OR array_position(m.recipient_codes, ?) IS NOT NULL)", [_code(party)] * 2)
+        where.add("m.event_type = ?", type.upper() if type else None)
+        where.add("m.event_date >= ?", _iso_date(since))
+        where.add("m.event_date <= ?", _iso_date(until))
+        where.add("m.sources >= ?", min_sources)
+        sql = (
+            "SELECT m.id, m.event_date, m.date, m.date_precision, m.event_type, m.actor_codes, m.recipient_codes,"
+            " m.status, m.place_name, m.place_country, m.sources, m.mentions, m.first_reported, m.last_reported,"
+            f" m.record FROM merged_events m{where.sql}"
+            " ORDER BY m.event_date NULLS LAST, m.sources DESC, m.id"
+        )
+        return self._query(sql, where.params, limit, as_arrow)
+
+    def merged_event_reports(self, merged_id: str, as_arrow: bool = False) -> Any:
+        """The reports one merged event was made from: document, outlet, publication date and event text."""
+        sql = (
+            "SELECT x.doc_id, d.outlet, d.published, d.title, e.event_id, e.event_type, e.date, e.event_text"
+            " FROM event_merges x JOIN events e ON e.doc_id = x.doc_id AND e.event_id = x.event_id"
+            " JOIN documents d ON d.id = x.doc_id WHERE x.merged_id = ? ORDER BY d.published, x.doc_id"
+        )
+        return self._query(sql, [merged_id], None, as_arrow)
 
     def quotes(self, doc_id: str | None = None, as_arrow: bool = False, speaker: str | None = None,
                text: str | None = None, limit: int | None = None) -> Any:
@@ -459,7 +549,7 @@ class Store:
 
 # Tables `counts()` reports; fixed names, never user input.
 _TABLES = ("documents", "events", "quotes", "stances", "commitments", "timexes", "places", "mentions",
-           "rejections", "ingest_runs")
+           "rejections", "ingest_runs", "merged_events", "event_merges")
 
 
 class _Where:
@@ -601,6 +691,8 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
             sources=event.sources, place_name=place.name if place else None,
             place_country=place.country if place else None, place_lat=_float(place.lat) if place else None,
             place_lon=_float(place.lon) if place else None, record=_json(record["events"][position]),
+            block_key=merging.block_key({**record["events"][position], "doc_id": doc.id,
+                                         "published": doc.published}),
         )
     for position, quote in enumerate(doc.quotes):
         speaker = quote.speaker
@@ -649,6 +741,35 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
             identifier_text=mention.identifier_text, office=mention.office, org=mention.org,
             start_offset=mention.start, end_offset=mention.end,
         )
+
+
+def _add_merged_rows(rows: _TableRows, merged_event: merging.MergedEvent, key: str) -> None:
+    """Add the `merged_events` row of one merged event and the `event_merges` rows linking its reports."""
+    event = merged_event.event
+    place = event.get("event_loc") or {}
+    span = period(event.get("date")) or period(merged_event.first_reported)
+    categories = event.get("event") or []
+    rows.add(
+        "merged_events", id=merged_event.id, block_key=key, event_type=categories[0] if categories else None,
+        actor_codes=sorted({a["code"] for a in event.get("actor") or [] if a.get("code")}),
+        recipient_codes=sorted({r["code"] for r in event.get("recipient") or [] if r.get("code")}),
+        date=event.get("date"), event_date=span[0] if span else None,
+        date_precision=event.get("date_precision"), status=event.get("status"),
+        place_name=place.get("name"), place_country=place.get("country"), sources=merged_event.sources,
+        mentions=len(merged_event.mentions), first_reported=merged_event.first_reported,
+        last_reported=merged_event.last_reported, record=_json(merged_event.to_dict()),
+    )
+    for event_id, doc_id in merged_event.mentions:
+        rows.add("event_merges", merged_id=merged_event.id, block_key=key, doc_id=doc_id, event_id=event_id)
+
+
+def _code(value: str | None) -> str | None:
+    return value.strip().upper() if value else None
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start:start + _IN_CHUNK]
 
 
 def _entity_lists(role: str, entities: list[Entity]) -> dict[str, Any]:

@@ -110,6 +110,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX timexes_doc_id ON timexes (doc_id)",
         "CREATE INDEX commitments_due_date ON commitments (due_date)",
     )),
+    # Cross-document merging kept up to date as documents arrive (merging.py): each event row names its
+    # merging block, so a new report re-merges only the block it falls into; `merged_events` holds one row
+    # per real-world event and `event_merges` links every report to it.  Rows stored before this version
+    # have no block yet: opening the store computes them once (Store.rebuild_merges).
+    Migration(3, "merged events", (
+        "ALTER TABLE events ADD COLUMN block_key VARCHAR",
+        "CREATE INDEX events_block_key ON events (block_key)",
+        """CREATE TABLE merged_events (
+            id VARCHAR PRIMARY KEY, block_key VARCHAR NOT NULL, event_type VARCHAR,
+            actor_codes VARCHAR[], recipient_codes VARCHAR[], date VARCHAR, event_date DATE,
+            date_precision VARCHAR, status VARCHAR, place_name VARCHAR, place_country VARCHAR,
+            sources INTEGER NOT NULL, mentions INTEGER NOT NULL, first_reported VARCHAR, last_reported VARCHAR,
+            record JSON NOT NULL)""",
+        "CREATE INDEX merged_events_block_key ON merged_events (block_key)",
+        """CREATE TABLE event_merges (
+            merged_id VARCHAR NOT NULL, block_key VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
+            event_id VARCHAR NOT NULL)""",
+        "CREATE INDEX event_merges_block_key ON event_merges (block_key)",
+        "CREATE INDEX event_merges_merged_id ON event_merges (merged_id)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
