@@ -238,7 +238,6 @@ def evaluate_ner(paths: list[Path], pipeline, limit: int | None = None) -> dict[
 def _tally(counts: Counter, tokens: list[tuple[str, str]], events: list[Event],
            offsets: list[tuple[int, int]]) -> None:
     """Add one sentence's gold and predicted spans to the counts."""
-    words = [t for t, _ in tokens]
     counts["sentences"] += 1
     predictions = role_predictions(tokens, events, offsets)
     for role in ("S", "T"):

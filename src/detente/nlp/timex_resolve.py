@@ -374,7 +374,6 @@ def _resolve_holiday(parts: dict[str, str], ctx: Context) -> str | None:
     if parts.get("year"):
         year = int(parts["year"])
     elif ctx.dct:
-        month = fixed[0] if fixed else 11
         rel = _rel(parts)
         direction = PAST if rel == "last" else FUTURE if rel == "next" else ctx.direction if ctx.strong else None
         year = _nearest_year(ctx.dct, direction,
