@@ -4,6 +4,8 @@ and the load average (the machine is shared: a loaded machine slows every row, C
 
 detente rows run `extract_documents(..., workers=N)`, the function behind `detente extract --workers N`, in a
 fresh process: "with start-up" counts loading the model and data, "coding" only the documents after it.
+Ingest rows run `ingest(..., workers=N)` (`detente ingest --workers N`) into a new DuckDB file, in this process,
+start-up included for the first; their peak RSS is this process's so far.
 
     .venv/bin/python bench/throughput.py [--limit N] [--workers N] [--skip-ingest]
 """
@@ -93,15 +95,15 @@ def detente_extract(rows: list[dict], workers: int, tmp: Path) -> dict:
             "cpu": cpu, "rss": peak_rss_mb(children=True)}
 
 
-def detente_ingest(rows: list[dict], tmp: Path) -> float:
+def detente_ingest(rows: list[dict], tmp: Path, workers: int) -> float:
     from detente.extraction import ingest
     from detente.store import open_store
 
     path = tmp / "ingest.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     start = time.perf_counter()
-    with open_store(tmp / "bench.duckdb") as store:
-        ingest([str(path)], store, published="2005-01-01")
+    with open_store(tmp / f"bench-{workers}.duckdb") as store:
+        ingest([str(path)], store, published="2005-01-01", workers=workers)
     return time.perf_counter() - start
 
 
@@ -135,8 +137,9 @@ def main() -> None:
             table.append((f"{label}, coding (start-up {run['startup']:.1f} s)", run["coding"], run["events"],
                           None, None))
         if not args.skip_ingest:
-            table.append(("detente ingest (DuckDB), 1 process", detente_ingest(rows, tmp), None, peak_rss_mb(),
-                          None))
+            for workers in sorted({1, args.workers}):
+                label = f"detente ingest (DuckDB), {workers} process{'es' if workers > 1 else ''}"
+                table.append((label, detente_ingest(rows, tmp, workers), None, peak_rss_mb(), None))
 
     print(f"\n{'run':<58} {'seconds':>8} {'art/s':>7} {'words/s':>8} {'x ref':>6} {'x tok':>6} "
           f"{'events':>6} {'CPU s/art':>9} {'peak RSS MB':>11}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,41 @@ def test_a_killed_worker_neither_hangs_nor_loses_documents(corpus, pipeline, mon
     one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
     two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
     assert two == one
+
+
+def _stored(db: str) -> tuple[list, list, list]:
+    from detente.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        documents = store.documents()
+        events = store.events()
+        return (sorted(zip(documents["id"], documents["events"])),
+                sorted(zip(events["doc_id"], events["event_type"], events["sources"])),
+                sorted(store.merged_events()["id"]))
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
+def test_ingest_with_workers_stores_what_one_process_stores(tmp_path, corpus, pipeline):
+    """Batches of two: a duplicate and a wire copy land in later batches than their originals."""
+    from detente.store import open_store
+
+    rows = [json.loads(line) for line in Path(corpus).read_text().splitlines()]
+    rows.append({"id": "again", "text": ARTICLES[0]})  # exact duplicate of a0, two batches later
+    wire = ("Turkey and Russia held talks in Moscow on Tuesday about the war in Syria, the first meeting of their "
+            "foreign ministers since the downing of a Russian jet last month. Both sides said the talks were useful "
+            "and agreed to meet again in January.")
+    rows.insert(3, {"id": "wire", "text": wire})
+    rows.append({"id": "copy", "text": "MOSCOW - " + wire})  # near duplicate of the wire story
+    path = tmp_path / "more.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    stored = {}
+    for workers in (1, 2):
+        db = str(tmp_path / f"w{workers}.duckdb")
+        with open_store(db) as store:
+            summary = extraction.ingest([str(path)], store, published="2005-01-01", batch_size=2,
+                                        pipeline=pipeline, workers=workers)
+        assert (summary.read, summary.stored, summary.duplicates, summary.near_duplicates) == (8, 7, 1, 1)
+        stored[workers] = _stored(db)
+    assert stored[2] == stored[1]
+    documents, events, merged = stored[2]
+    assert ("copy", 0) in documents and any(n for _, n in documents) and events and merged

@@ -41,13 +41,14 @@ def _open(args: argparse.Namespace, read_only: bool = False):
 
 
 def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
-    from detente.extraction import ingest
+    from detente.extraction import default_workers, ingest
 
     settings = _settings(args)
     with _open(args) as store:
         result = ingest(args.inputs, store, settings, published=args.published, batch_size=args.batch_size,
                         stdin=sys.stdin.buffer if "-" in args.inputs else None,
-                        on_progress=None if args.quiet else render.stderr_progress())
+                        on_progress=None if args.quiet else render.stderr_progress(),
+                        workers=args.workers or default_workers())
     if not args.quiet and sys.stderr.isatty():
         sys.stderr.write("\n")
     render.summary(result.to_dict(), out)
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="files, directories, JSONL/CSV corpora, URLs or feeds, - for stdin")
     p.add_argument("--published", type=_iso_date, help="publication date for inputs that carry none")
     p.add_argument("--batch-size", type=int, default=50, help="documents per transaction")
+    p.add_argument("--workers", type=int, help="processes coding documents (default: all cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     p.set_defaults(func=cmd_ingest)
 

@@ -5,7 +5,8 @@ and gazetteer are loaded once and shared; each worker codes chunks of documents 
 the results come back in input order.
 
 Ingest works in batches: each batch is read, stripped of documents the store already holds (so a killed run
-resumes without re-parsing what it had finished), coded, and written in one transaction.
+resumes without re-parsing what it had finished), coded, and written in one transaction.  `ingest --workers N`
+codes in N forked processes the same way while the parent writes the finished batches in input order.
 """
 
 from __future__ import annotations
@@ -195,33 +196,21 @@ def extract(text_or_html: str | bytes, published: str | None = None, settings: S
 
 def ingest(inputs: list[str], store, settings: Settings | None = None, published: str | None = None,
            batch_size: int = 50, stdin=None, on_progress: Callable[[IngestSummary], None] | None = None,
-           pipeline: Pipeline | None = None) -> IngestSummary:
-    """Read, code and store documents batch by batch, one transaction per batch (`detente ingest`)."""
+           pipeline: Pipeline | None = None, workers: int = 1) -> IngestSummary:
+    """Read, code and store documents batch by batch, one transaction per batch (`detente ingest`).
+
+    With `workers` above 1 the documents are coded in forked processes (as `extract --workers`) while this
+    process reads ahead and writes finished batches in input order, so a killed run still leaves whole batches.
+    """
     settings = settings or load_settings()
     pipeline = pipeline or default_pipeline(settings)
     summary = IngestSummary()
     summary.run_id = store.begin_run("ingest", list(inputs))
     # A resumed run meets the rejections of the killed one again: report them, but store each only once.
     recorded = {(r.source, r.doc_id, r.code) for r in store.rejections().itertuples()}
-    near = _near_duplicate_index(store)
-    for batch in iter_batches(read_inputs(inputs, settings, published=published, stdin=stdin), batch_size):
-        summary.read += len(batch)
-        fresh, seen = [], set()
-        known = store.known_hashes([d.content_hash for d in batch if d.rejected is None])
-        for doc in batch:
-            if doc.rejected is None and (doc.content_hash in known or doc.content_hash in seen):
-                summary.duplicates += 1
-                continue
-            seen.add(doc.content_hash)
-            fresh.append(doc)
-        copies = flag_near_duplicates([d for d in fresh if d.rejected is None and d.body], near)
-        for doc in fresh:
-            if doc.id in copies:
-                # Stored with its link and body for provenance, but not coded a second time.
-                doc.near_duplicate_of = copies[doc.id][0]
-                summary.near_duplicates += 1
-        coded_in_order = code_documents([d for d in fresh if not d.near_duplicate_of], pipeline)
-        coded = [doc if doc.near_duplicate_of else next(coded_in_order) for doc in fresh]
+    batches = _fresh_batches(read_inputs(inputs, settings, published=published, stdin=stdin), store, batch_size,
+                             summary)
+    for coded in code_batches(batches, pipeline, workers):
         summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
                                 for d in coded if d.rejected is not None)
         to_store = [d for d in coded if d.rejected is None
@@ -234,6 +223,61 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
             on_progress(summary)
     store.finish_run(summary.run_id, summary.to_dict())
     return summary
+
+
+def _fresh_batches(docs: Iterable[Document], store, batch_size: int,
+                   summary: IngestSummary) -> Iterator[list[Document]]:
+    """Batches without the documents already stored or already read in this run, near-duplicate copies marked
+    (stored with their link and body for provenance, but not coded a second time)."""
+    near = _near_duplicate_index(store)
+    seen: set[str] = set()
+    for batch in iter_batches(docs, batch_size):
+        summary.read += len(batch)
+        fresh = []
+        known = store.known_hashes([d.content_hash for d in batch if d.rejected is None])
+        for doc in batch:
+            if doc.rejected is None and (doc.content_hash in known or doc.content_hash in seen):
+                summary.duplicates += 1
+                continue
+            seen.add(doc.content_hash)
+            fresh.append(doc)
+        copies = flag_near_duplicates([d for d in fresh if d.rejected is None and d.body], near)
+        for doc in fresh:
+            if doc.id in copies:
+                doc.near_duplicate_of = copies[doc.id][0]
+                summary.near_duplicates += 1
+        yield fresh
+
+
+def code_batches(batches: Iterable[list[Document]], pipeline: Pipeline,
+                 workers: int = 1) -> Iterator[list[Document]]:
+    """Each batch with its documents coded, in order; near-duplicate copies pass through uncoded.
+
+    The documents of all batches flow through one coder (in `workers` forked processes when above 1), so
+    workers never wait at a batch boundary; a batch is handed back as soon as its last document is coded.
+    """
+    waiting: deque[tuple[list[Document], list[int]]] = deque()  # (batch, positions still to code)
+
+    def to_code() -> Iterator[Document]:
+        for batch in batches:
+            positions = [i for i, doc in enumerate(batch) if not doc.near_duplicate_of]
+            waiting.append((batch, positions))
+            yield from (batch[i] for i in positions)
+
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        coded = code_in_processes(to_code(), pipeline, workers)
+    else:
+        coded = code_documents(to_code(), pipeline)
+    filled = 0
+    for doc in coded:
+        while filled == len(waiting[0][1]):  # batches with nothing (left) to code
+            yield waiting.popleft()[0]
+            filled = 0
+        batch, positions = waiting[0]
+        batch[positions[filled]] = doc
+        filled += 1
+    while waiting:
+        yield waiting.popleft()[0]
 
 
 def _near_duplicate_index(store) -> NearDuplicateIndex:
