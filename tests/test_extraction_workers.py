@@ -108,3 +108,22 @@ def test_ingest_with_workers_stores_what_one_process_stores(tmp_path, corpus, pi
     assert stored[2] == stored[1]
     documents, events, merged = stored[2]
     assert ("copy", 0) in documents and any(n for _, n in documents) and events and merged
+
+
+class _PoolBrokenOnSecondSubmit(extraction.ProcessPoolExecutor):
+    """A pool whose second `submit` finds it broken, as when a worker dies before the parent hands out more."""
+
+    def submit(self, *args, **kwargs):
+        self.submitted = getattr(self, "submitted", 0) + 1
+        if self.submitted == 2:
+            raise extraction.BrokenProcessPool("a worker died")
+        return super().submit(*args, **kwargs)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
+def test_a_pool_found_broken_at_submit_still_codes_everything_in_order(corpus, pipeline, monkeypatch):
+    monkeypatch.setattr(extraction, "ProcessPoolExecutor", _PoolBrokenOnSecondSubmit)
+    monkeypatch.setattr(pipeline, "doc_batch_size", 1)
+    one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
+    two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
+    assert two == one

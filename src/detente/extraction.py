@@ -29,10 +29,10 @@ from itertools import islice
 from detente.errors import DetenteError
 from detente.ingest import read_inputs
 from detente.model import Document, Sentence
-from detente.neardup import NearDuplicateIndex, flag_near_duplicates
+from detente.neardup import NearDuplicateIndex, flag_near_duplicates, signature_from_bytes, signature_scheme
 from detente.pipeline import Pipeline
 from detente.settings import Settings, load_settings
-from detente.store.repository import iter_batches
+from detente.store.repository import SignatureRows, iter_batches
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +135,22 @@ def code_in_processes(docs: Iterable[Document], pipeline: Pipeline, workers: int
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         broken = False
         while chunk := list(islice(docs, size)):
-            if broken:  # chunks still in flight come first, to keep the input order
-                while pending:
-                    yield from _collect(*pending.popleft(), pipeline)[0]
-                yield from code_documents(chunk, pipeline)
-                continue
-            pending.append((pool.submit(_code_chunk, chunk), chunk))
-            # A few chunks in flight per worker keep them busy without reading the whole input ahead.
-            if len(pending) >= 2 * workers:
-                coded, broken = _collect(*pending.popleft(), pipeline)
-                yield from coded
+            if not broken:
+                try:
+                    pending.append((pool.submit(_code_chunk, chunk), chunk))
+                except BrokenProcessPool:  # a worker died before this chunk could be handed out
+                    log.warning("a worker process died; coding the rest of the input in this process")
+                    broken = True
+                else:
+                    # A few chunks in flight per worker keep them busy without reading the whole input ahead.
+                    if len(pending) >= 2 * workers:
+                        coded, broken = _collect(*pending.popleft(), pipeline)
+                        yield from coded
+                    continue
+            # The pool is broken: the chunks still in flight come first, to keep the input order.
+            while pending:
+                yield from _collect(*pending.popleft(), pipeline)[0]
+            yield from code_documents(chunk, pipeline)
         while pending:
             yield from _collect(*pending.popleft(), pipeline)[0]
 
@@ -208,14 +214,15 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
     summary.run_id = store.begin_run("ingest", list(inputs))
     # A resumed run meets the rejections of the killed one again: report them, but store each only once.
     recorded = {(r.source, r.doc_id, r.code) for r in store.rejections().itertuples()}
-    batches = _fresh_batches(read_inputs(inputs, settings, published=published, stdin=stdin), store, batch_size,
-                             summary)
+    near = _near_duplicate_index(store)
+    batches = _fresh_batches(read_inputs(inputs, settings, published=published, stdin=stdin), store, near,
+                             batch_size, summary)
     for coded in code_batches(batches, pipeline, workers):
         summary.rejected.extend((d.source or d.id or "?", d.rejected.code, d.rejected.message)
                                 for d in coded if d.rejected is not None)
         to_store = [d for d in coded if d.rejected is None
                     or (d.source, d.id, d.rejected.code) not in recorded]
-        result = _write(store, to_store, summary.run_id, settings)
+        result = _write(store, to_store, summary.run_id, _signature_rows(to_store, near))
         summary.stored += result.stored
         summary.duplicates += result.duplicates
         summary.events += result.events
@@ -225,11 +232,10 @@ def ingest(inputs: list[str], store, settings: Settings | None = None, published
     return summary
 
 
-def _fresh_batches(docs: Iterable[Document], store, batch_size: int,
+def _fresh_batches(docs: Iterable[Document], store, near: NearDuplicateIndex, batch_size: int,
                    summary: IngestSummary) -> Iterator[list[Document]]:
     """Batches without the documents already stored or already read in this run, near-duplicate copies marked
     (stored with their link and body for provenance, but not coded a second time)."""
-    near = _near_duplicate_index(store)
     seen: set[str] = set()
     for batch in iter_batches(docs, batch_size):
         summary.read += len(batch)
@@ -281,21 +287,36 @@ def code_batches(batches: Iterable[list[Document]], pipeline: Pipeline,
 
 
 def _near_duplicate_index(store) -> NearDuplicateIndex:
-    """MinHash index of the stored documents' bodies, so copies of earlier articles are recognised.
+    """MinHash index of the stored documents, loaded from their stored signatures.
 
-    Rebuilt from the bodies at the start of every run: about 9 ms per stored document (bench/neardup_bbc.py).
-    Persisting each document's signature in the store (neardup.signature_to_bytes) would remove this cost.
+    Documents stored without one (by `detente load`, the API, or a store from before signatures were kept) are
+    shingled once here and their signatures saved, so each body is shingled once in the store's life rather
+    than at the start of every run (about 9 ms a document, bench/neardup_bbc.py).
     """
     index = NearDuplicateIndex()
-    for row in store.documents().itertuples():
-        index.add(row.id, row.body, getattr(row, "published", None))
+    scheme = signature_scheme(index)
+    for doc_id, published, data in store.signatures(scheme):
+        if data is not None:
+            index.add(doc_id, "", published, signature=signature_from_bytes(data))
+    missing = []
+    for doc_id, body, published in store.unsigned_documents(scheme):
+        index.add(doc_id, body, published)
+        missing.append((doc_id, published, index.signature_bytes(doc_id)))
+    if missing and not store.backend.read_only:
+        store.save_signatures(scheme, missing)
     return index
 
 
-def _write(store, docs: list[Document], run_id, settings: Settings):
+def _signature_rows(docs: list[Document], index: NearDuplicateIndex) -> SignatureRows:
+    """The signatures a batch's documents got in the index (None for copies and for bodies too short)."""
+    scheme = signature_scheme(index)
+    return {doc.id: (scheme, index.signature_bytes(doc.id)) for doc in docs if doc.id}
+
+
+def _write(store, docs: list[Document], run_id, signatures: SignatureRows):
     """One batch in one transaction; a full disk becomes E209 (the transaction has rolled back)."""
     try:
-        return store.write_batch(docs, run_id)
+        return store.write_batch(docs, run_id, signatures)
     except OSError as err:
         if err.errno == errno.ENOSPC:
             raise DetenteError("E209", path=store.backend.path) from err

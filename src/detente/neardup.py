@@ -163,6 +163,11 @@ class NearDuplicateIndex:
         return index
 
 
+def signature_scheme(index: NearDuplicateIndex) -> str:
+    """Names the settings a signature depends on, so one made under other settings is never compared."""
+    return f"minhash-{MINHASH_SCHEME}-seed{MINHASH_SEED}-shingle{SHINGLE_WORDS}-perm{index.num_perm}"
+
+
 def signature_to_bytes(minhash: MinHash) -> bytes:
     """One document's signature as bytes (num_perm little-endian words), for a per-document store column."""
     return minhash.hashvalues.astype("<u8").tobytes()

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from detente.errors import DetenteError
+from detente.merging import event_records, merge_events
 from detente.model import Document, Event
 from detente.store import BatchResult, iter_batches
 from detente.store.repository import open_backend, open_store
@@ -28,6 +29,7 @@ def test_batch_stores_documents_and_everything_coded_in_them(store):
     assert store.counts() == {
         "documents": 10, "events": 30, "quotes": 10, "stances": 10, "commitments": 10, "timexes": 10,
         "places": 10, "mentions": 20, "rejections": 0, "ingest_runs": 1,
+        "merged_events": len(merge_events(event_records(d.to_dict() for d in docs))), "event_merges": 30,
     }
 
 
@@ -394,3 +396,18 @@ def test_per_document_items(filled_store, method):
 ])
 def test_period_of_a_date_value(value, expected):
     assert period(value) == expected
+
+
+def test_signatures_are_stored_with_their_documents_only(store):
+    docs = make_documents(3)
+    signatures = {docs[0].id: ("scheme-a", b"\x01\x02" * 8), docs[1].id: ("scheme-a", None),
+                  "never-stored": ("scheme-a", b"\x00")}
+    store.write_batch(docs, None, signatures)
+    assert store.signatures("scheme-a") == sorted([(docs[0].id, docs[0].published, b"\x01\x02" * 8),
+                                                   (docs[1].id, docs[1].published, None)])
+    assert [row[0] for row in store.unsigned_documents("scheme-a")] == [docs[2].id]
+    # signatures of another scheme do not count, and saving replaces the old row
+    assert len(store.unsigned_documents("scheme-b")) == 3
+    store.save_signatures("scheme-b", [(docs[0].id, None, b"\x03")])
+    assert store.signatures("scheme-b") == [(docs[0].id, None, b"\x03")]
+    assert store.signatures("scheme-a") == [(docs[1].id, docs[1].published, None)]

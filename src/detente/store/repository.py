@@ -74,6 +74,10 @@ class Backend(Protocol):
         """Release the connection."""
 
 
+# {doc id: (shingling scheme, MinHash signature bytes or None)}: what `write_batch` stores for near-duplicates.
+SignatureRows = dict[str, tuple[str, bytes | None]]
+
+
 @dataclass
 class BatchResult:
     """What one `write_batch` did: counts, and the ids of the documents it stored."""
@@ -176,11 +180,13 @@ class Store:
             (_utc_now(), _json(summary), run_id),
         )
 
-    def write_batch(self, docs: list[Document], run_id: int | None) -> BatchResult:
+    def write_batch(self, docs: list[Document], run_id: int | None,
+                    signatures: SignatureRows | None = None) -> BatchResult:
         """Store a batch in one transaction: all of it or, on any error, none of it.
 
         A document whose id or content hash is already stored, or repeats one earlier in the batch, counts
         as a duplicate; a document with `rejected` set goes to `rejections` instead of `documents`.
+        `signatures` ({doc id: (scheme, signature bytes or None)}) are stored for the documents inserted.
         """
         self._check_writable()
         result = BatchResult()
@@ -213,6 +219,10 @@ class Store:
                     result.duplicates += 1
                     continue
                 _add_coded_rows(rows, doc, record)
+                if signatures and doc.id in signatures:
+                    scheme, signature = signatures[doc.id]
+                    rows.add("document_signatures", doc_id=doc.id, scheme=scheme, published=doc.published,
+                             signature=signature)
                 result.stored += 1
                 result.events += len(doc.events)
                 result.stored_ids.append(doc.id)
@@ -226,6 +236,33 @@ class Store:
                     (result.stored, result.duplicates, result.rejected, result.events, run_id),
                 )
         return result
+
+    def signatures(self, scheme: str) -> list[tuple[str, str | None, bytes | None]]:
+        """(doc id, published, signature bytes or None) of every stored signature made with `scheme`."""
+        rows = self.backend.fetchall(
+            "SELECT doc_id, published, signature FROM document_signatures WHERE scheme = ? ORDER BY doc_id", (scheme,))
+        return [(doc_id, published, bytes(signature) if signature is not None else None)
+                for doc_id, published, signature in rows]
+
+    def unsigned_documents(self, scheme: str) -> list[tuple[str, str, str | None]]:
+        """(id, body, published) of the stored documents with no signature made with `scheme`."""
+        return self.backend.fetchall(
+            "SELECT d.id, d.body, d.published FROM documents d LEFT JOIN document_signatures s"
+            " ON s.doc_id = d.id AND s.scheme = ? WHERE s.doc_id IS NULL ORDER BY d.id", (scheme,))
+
+    def save_signatures(self, scheme: str, rows: list[tuple[str, str | None, bytes | None]]) -> None:
+        """Store (doc id, published, signature or None) rows made with `scheme`, replacing older ones."""
+        self._check_writable()
+        if not rows:
+            return
+        ids = [doc_id for doc_id, _, _ in rows]
+        with self.backend.transaction():
+            for chunk in _chunks(ids):
+                self.backend.execute(
+                    f"DELETE FROM document_signatures WHERE doc_id IN ({', '.join('?' * len(chunk))})", chunk)
+            self.backend.insert_rows("document_signatures", {
+                "doc_id": ids, "scheme": [scheme] * len(rows), "published": [p for _, p, _ in rows],
+                "signature": [s for _, _, s in rows]})
 
     def rebuild_merges(self) -> int:
         """Recompute every event's merging block and all merged events from the stored reports (for a store

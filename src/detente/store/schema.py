@@ -130,6 +130,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX event_merges_block_key ON event_merges (block_key)",
         "CREATE INDEX event_merges_merged_id ON event_merges (merged_id)",
     )),
+    # Each stored document's MinHash signature (NULL: too short to judge, or stored as a near-duplicate copy),
+    # so an ingest loads the near-duplicate index instead of re-shingling every stored body.  `scheme` names
+    # the shingling settings; a row of another scheme is recomputed.
+    Migration(4, "near-duplicate signatures", (
+        """CREATE TABLE document_signatures (
+            doc_id VARCHAR PRIMARY KEY, scheme VARCHAR NOT NULL, published VARCHAR, signature BYTEA)""",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
