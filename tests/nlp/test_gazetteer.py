@@ -87,3 +87,15 @@ def test_unwritable_cache_directory_still_loads(tmp_path: Path, counted_builds: 
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert load_cached_gazetteer(blocker / "cache").lookup("Paris")[0].country == "FRA"
+
+
+@pytest.mark.parametrize("key, usual", [
+    ("saint petersburg", True),
+    ("st. petersburg", True),  # newspapers abbreviate what GeoNames spells out
+    ("st petersburg", True),
+    ("petersburg", False),
+    ("leningrad", False),
+])
+def test_usual_name_up_to_saint(key: str, usual: bool) -> None:
+    place = GazPlace(498817, "Saint Petersburg", "RUS", 59.94, 30.31, "PPL", 5_351_935, "66")
+    assert small_gazetteer().is_usual_name(key, place) is usual

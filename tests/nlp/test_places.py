@@ -9,7 +9,7 @@ import pytest
 
 from detente.model import Document
 from detente.nlp.gazetteer import _extras_table, load_gazetteer, name_key
-from detente.nlp.places import distance_km, find_places
+from detente.nlp.places import _given_names, distance_km, find_places
 from detente.pipeline import Pipeline
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -171,3 +171,61 @@ def test_place_leading_a_longer_name(pipeline, body: str, text: str) -> None:
 def test_surname_is_not_a_place(pipeline) -> None:
     body = "Prosecutors charged Elizabeth Fairfield on Monday. Fairfield pleaded not guilty."
     assert [p.text for p in places_of(pipeline, body) if "Fairfield" in p.text] == []
+
+
+@pytest.mark.parametrize("body, name", [
+    # a given name before it, here or elsewhere in the story ("Jessica Kay" ... "Kay was taken")
+    ("Jessica Kay, 18, of Paris died on Friday. Kay was taken to a hospital in Dallas.", "Kay"),
+    # a speech verb after it
+    ("Robertson said the theater in Hartford would reopen. Robertson bought it in 2003.", "Robertson"),
+])
+def test_person_named_like_a_town_is_not_a_place(gazetteer, body: str, name: str) -> None:
+    assert gazetteer.knows(name)
+    assert [p.text for p in find_places(Document(body=body), gazetteer) if p.text == name] == []
+
+
+def test_speaker_from_a_town_keeps_the_town(gazetteer) -> None:
+    body = "A resident of Tyler said the clinic in Dallas was busy."
+    assert [p.country for p in find_places(Document(body=body), gazetteer) if p.text == "Tyler"] == ["USA"]
+
+
+@pytest.mark.parametrize("body, name, lat", [
+    ("CINCINNATI  The school trustees met on Monday.", "Cincinnati", 39.1),  # the dash lost in extraction
+    ("DAYTON—The city council voted on Monday.", "Dayton", 39.8),
+    ("SPRINGFIELD, Ill. (AP)  Lawmakers met on Monday.", "Springfield", 39.8),
+])
+def test_local_paper_datelines(gazetteer, body: str, name: str, lat: float) -> None:
+    doc = Document(body=body)
+    find_places(doc, gazetteer)
+    dateline = doc.notes["dateline"]
+    assert (dateline.name, dateline.country) == (name, "USA") and abs(dateline.lat - lat) < 0.2
+
+
+@pytest.mark.parametrize("body, text, name", [
+    ("Sen. Byron Dorgan, D-N.D., asked why the contract was renewed.", "N.D.", "North Dakota"),
+    ("The resolution stems from a 2007 U.S. Supreme Court decision.", "U.S.", "United States"),
+])
+def test_abbreviations_after_party_letters_and_of_countries(gazetteer, body: str, text: str, name: str) -> None:
+    found = [(p.text, p.name) for p in find_places(Document(body=body), gazetteer)]
+    assert found == [(text, name)]
+
+
+def test_abbreviated_street_names_are_toponyms(gazetteer) -> None:
+    body = "A kitchen fire broke out at 775 Main St., near Dawes Street, in Dallas."
+    assert [p.text for p in find_places(Document(body=body), gazetteer)][:2] == ["Main St.", "Dawes Street"]
+
+
+@pytest.mark.parametrize("body, road, country", [
+    # a US story: the street the gazetteer cannot resolve still gets its country
+    ("Police closed Candlewood Drive in Dallas after the crash near Houston, Texas.", "Candlewood Drive", "USA"),
+    # no country holds half the votes: none is guessed
+    ("Ministers from Paris, Berlin, Rome and Madrid walked down Kennedy Avenue.", "Kennedy Avenue", None),
+])
+def test_unresolved_toponym_takes_a_clear_focus_country(gazetteer, body: str, road: str, country: str | None) -> None:
+    found = {p.text: p for p in find_places(Document(body=body), gazetteer)}
+    assert found[road].name is None and found[road].country == country
+
+
+def test_given_names_table_is_lower_case_words() -> None:
+    names = _given_names()
+    assert "jessica" in names and all(name.isalpha() and name.islower() for name in names)

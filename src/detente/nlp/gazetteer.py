@@ -63,6 +63,8 @@ EXTRAS_PATH = "data/places/extras.tsv"
 CACHE_FORMAT = 3
 # Where the built index is kept: $DETENTE_CACHE_DIR, else $XDG_CACHE_HOME/detente, else ~/.cache/detente.
 CACHE_DIR_ENV = "DETENTE_CACHE_DIR"
+# "St. Petersburg", "St Paul": GeoNames writes "Saint Petersburg", "Saint Paul".
+SAINT_ABBREVIATION = re.compile(r"^st\.? ")
 LATIN_NAME = re.compile(r"^(?=.*[A-Za-z\u00c0-\u024f])[\u0020-\u024f’‘]+$")
 
 
@@ -152,8 +154,10 @@ class Gazetteer:
         self.curated = curated
 
     def is_usual_name(self, key: str, place: GazPlace) -> bool:
-        """True when `key` is the place's GeoNames name or a name the extras table gives it."""
-        return name_key(place.name) == key or (key, place.geonameid) in self.curated
+        """True when `key` is the place's GeoNames name (up to "St."/"Saint") or a name the extras table gives it."""
+        own = name_key(place.name)
+        return own == key or (key, place.geonameid) in self.curated or \
+            (own.startswith("saint ") and SAINT_ABBREVIATION.sub("saint ", key) == own)
 
     def lookup(self, name: str) -> list[GazPlace]:
         """Candidate places for a surface name, most populous first (empty when unknown)."""

