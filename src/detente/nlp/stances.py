@@ -233,6 +233,10 @@ def _strip_determiner(text: str) -> str:
     return ARTICLE.sub("", text)
 
 
+# Penn tags of finite verbs.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
 def phrase_tokens(trigger, table: IssueTable, trigger_words: frozenset[str] = frozenset()) -> list:
     """The tokens of the issue a stance trigger governs: its right-hand subtree, cut at clause boundaries."""
     right = [t for t in trigger.subtree if t.i > trigger.i]
@@ -248,13 +252,23 @@ def phrase_tokens(trigger, table: IssueTable, trigger_words: frozenset[str] = fr
         if right[0].dep_ == "prep" and right[0].lower_ not in ISSUE_PREPOSITIONS:
             return []  # "meet in Minsk": a circumstance, not an issue
         right = right[1:]
+    # A second verb coordinated with the trigger is another act, not part of the issue ("called for mediators to
+    # join the talks and accused Ethiopia of ...").
+    # The parser often hangs that verb on the issue's own verb instead; a finite verb coordinated with a
+    # non-finite one ("to join ... and accused") shows it.
+    acts = [child for child in trigger.children if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")]
+    acts += [t for t in right if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.tag_ in FINITE_TAGS
+             and t.head.tag_ not in FINITE_TAGS]
+    next_act = min((t.i for act in acts for t in act.subtree), default=None)
     kept = []
     for token in right:
         lower = token.lower_
+        if next_act is not None and token.i >= next_act:
+            break
         if _in_relative_clause(token, trigger):
             continue
-        if token.ent_type_ == "DATE" or token.ent_type_ == "TIME":
-            break
+        if token.ent_type_ in ("DATE", "TIME") and not _is_object(token):
+            break  # when the stance holds ("backed the plan on Monday"), not what it is about
         if lower in table.boundaries and token.dep_ in ("mark", "prep", "advmod", "advcl", "pcomp"):
             break
         if token.is_punct and lower in ("-", "–", "—") and not token.doc[token.i - 1].whitespace_:
@@ -269,6 +283,15 @@ def phrase_tokens(trigger, table: IssueTable, trigger_words: frozenset[str] = fr
                                                                       and kept[-1].dep_ != "prt")):
         kept.pop()
     return kept
+
+
+def _is_object(token) -> bool:
+    """Whether the date or time entity holding `token` is a verb's object ("to use the next two months")."""
+    root = token
+    while root.head.i != root.i and root.head.ent_iob_ != "O" and root.head.ent_type_ == token.ent_type_ \
+            and root.dep_ in ("det", "amod", "nummod", "compound", "quantmod"):
+        root = root.head
+    return root.dep_ == "dobj"
 
 
 def _in_relative_clause(token, trigger) -> bool:
@@ -429,7 +452,11 @@ def _topic_issue(stripped: str, slots: list[Slot], readable: list[str], table: I
     words = list(readable)
     while words and (words[0].lower() in table.determiners or words[0].lower() in ISSUE_PREPOSITIONS):
         words.pop(0)
-    text = " ".join(words[:MAX_ISSUE_WORDS])
+    words = words[:MAX_ISSUE_WORDS]
+    # a phrase cut at the word limit ends on its last content word, not "to open the"
+    while len(words) > 1 and (words[-1].lower() in _FUNCTION_WORDS or words[-1].lower() in table.determiners):
+        words.pop()
+    text = " ".join(words)
     return Issue(key="topic:" + "-".join(parts[:MAX_TOPIC_LEMMAS]), text=text)
 
 
