@@ -69,6 +69,10 @@ CASES = [
     # "is due to"
     ("The envoy is due to visit Kabul next week.", [("next week", "2016-W10", "DATE", None, False)],
      "2016-W10", "week", "announced", "visit Kabul"),
+    # a modal outranks its verb: "must be signed" is a demand, not a signed deal
+    ("Egypt said a deal must be signed within three months.",
+     [("within three months", "P3M", "DURATION", "EQUAL_OR_LESS", True)], "2016-06-01",
+     "within P3M of 2016-03-01", "demanded", "deal signed"),
 ]
 
 

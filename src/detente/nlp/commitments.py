@@ -414,7 +414,10 @@ class CommitmentFinder:
     def firmness(self, chain: list) -> str | None:
         """The nearest firmness cue governing the anchor: the chain's words and their auxiliaries."""
         for token in chain:
-            for word in [token, *(c for c in token.children if c.dep_ in ("aux", "auxpass", "acomp"))]:
+            # A modal outranks its verb: "a deal must be signed" is demanded, not agreed.
+            modals = [c for c in token.children if c.dep_ == "aux" and c.tag_ == "MD"]
+            others = [c for c in token.children if c.dep_ in ("aux", "auxpass", "acomp") and c.tag_ != "MD"]
+            for word in [*modals, token, *others]:
                 level = self.cues.firmness.get(word.lower_) or self.cues.firmness.get(word.lemma_.lower())
                 if level and not (word.i == token.i and token.pos_ == "NOUN" and level == "announced"):
                     return level
