@@ -28,8 +28,11 @@ SPEAKER_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "me", "us", "it"})
 INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})
 # Marks of the condition a threat is aimed at.
 CONDITION_MARKS = frozenset({"if", "unless"})
-# Prepositions of a group noun that name whose group it is ("soldiers from Gondor", "lawmakers in Fornost").
-MEMBER_PREPS = frozenset({"of", "from", "in"})
+# Possessive pronouns that, on a subject inside reported speech, stand for the speaker ("their forces").
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "our"})
+# Prepositions of a group or event noun that name whose it is ("soldiers from Gondor", "lawmakers in Fornost",
+# "the summit between the EU and Turkey failed").
+MEMBER_PREPS = frozenset({"of", "from", "in", "between", "among"})
 
 
 class MentionIndex:
@@ -63,6 +66,7 @@ class RoleFinder:
         self.offset = doc.paragraphs[sentence.paragraph][0] if doc.paragraphs else sentence.start - \
             sentence.span.start_char
         self.reporting = cues.get("reporting", frozenset())
+        self.located = cues.get("located", frozenset())
         self.of_heads = cues.get("of_heads", frozenset())
 
     # -- offsets --
@@ -99,9 +103,16 @@ class RoleFinder:
         if not found:
             found = self._mentions_of(self.core_tokens(head))
         if not found and head.pos_ == "NOUN":
-            for pobj in self.prep_objects(head, MEMBER_PREPS):
+            for pobj in self.prep_objects(head, MEMBER_PREPS) + self.home_of(head):
                 found.update(self._mentions_of(self.core_tokens(pobj)))
         return dedupe([replace(m, sector=list(m.sector)) for _, m in sorted(found.items())])
+
+    def home_of(self, head) -> list:
+        """Objects of "in" under a participle that places a group ("a newspaper based in Beirut", "troops stationed
+        in Kosovo"): the place names whose group it is."""
+        return [pobj for child in head.children
+                if child.dep_ == "acl" and child.lemma_.lower() in self.located
+                for pobj in self.prep_objects(child, frozenset({"in", "at"}))]
 
     def _mentions_of(self, tokens) -> dict[int, Entity]:
         found: dict[int, Entity] = {}
@@ -114,8 +125,10 @@ class RoleFinder:
         """Countries named only by an adjective on a noun no mention covers: "an Indian proposal" is India's,
         "proposed Israeli changes" Israel's (the party whose proposal is rejected or accepted)."""
         found = []
-        for child in head.children:
-            if child.dep_ not in ("amod", "compound") or child.pos_ not in ("ADJ", "PROPN") or not child.is_title:
+        modifiers = [c for c in head.children if c.dep_ in ("amod", "compound")]
+        modifiers += [c for m in modifiers for c in m.children if c.dep_ == "conj"]  # "Turkish and Greek sides"
+        for child in modifiers:
+            if child.pos_ not in ("ADJ", "PROPN") or not child.is_title:
                 continue
             if self.index.overlapping(self.start(child), self.end(child)):
                 continue
@@ -184,12 +197,18 @@ class RoleFinder:
         return []
 
     def actors_of_subject(self, subject) -> list[Entity]:
-        """Entities for a subject token, resolving speaker pronouns inside reported speech."""
+        """Entities for a subject token, resolving speaker pronouns inside reported speech ("we", "their forces")
+        and national adjectives no mention covers ("the Turkish and Greek sides")."""
         if subject is None:
             return []
         if subject.pos_ == "PRON":
             return self.speaker(subject) if subject.lower_ in SPEAKER_PRONOUNS else []
-        return self.entities(subject)
+        found = self.entities(subject)
+        if found or subject.pos_ != "NOUN":
+            return found
+        if any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in subject.children):
+            found = self.speaker(subject)  # "Bosnian Serbs said their forces had completed ...": the Serbs'
+        return found or self.adjective_parties(subject)
 
     def prep_objects(self, token, preps: frozenset[str]) -> list:
         """Objects of the prepositions under `token` whose word is in `preps`."""

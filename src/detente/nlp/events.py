@@ -27,6 +27,8 @@ NAME_ENTITY_TYPES = frozenset({"ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "WO
                                "EVENT", "LANGUAGE"})
 VERB_TAGS = frozenset({"VERB"})
 NOUN_TAGS = frozenset({"NOUN"})
+# Dependencies of a modifier written before the noun it modifies ("war" in "war games").
+MODIFIER_DEPS = frozenset({"compound", "amod"})
 # Prepositions under a noun trigger that introduce its own participants.
 NOUN_ACTOR_PREPS = frozenset({"between", "among", "by"})
 NOUN_RECIPIENT_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at"})
@@ -42,6 +44,8 @@ APPEAL = "02"
 # Material cooperation is always done *to* someone (PLOVER "Requires recipient: Yes"); without a recipient or
 # a reciprocal pair of actors, "gave", "provided" or "cooperated" are too often not events at all.
 NEEDS_RECIPIENT = frozenset({"AID", "COOPERATE"})
+# Mode of the joint exercises under COOPERATE; an exercise without a partner is a MOBILIZE.
+SOLO_EXERCISE_MODE = "military"
 # Categories whose recipient may be the subject of the clause they govern ("demanded that the US cancel",
 # "allowed Iran to open").
 ADDRESSED = frozenset({"REQUEST", "ACCUSE", "CONCEDE"})
@@ -115,8 +119,11 @@ def _event_date_function():
 
 def find_triggers(span, lexicon: Lexicon) -> list[Match]:
     """Trigger matches of a parsed sentence, one per token, phrases before single words."""
-    matches = []
+    matches: dict[int, Match] = {}
+    event_heads = lexicon.cues.get("event_heads", frozenset())
     for token in span:
+        if token.i in matches:
+            continue  # the head of a modifier-first phrase already matched ("air strike" at "strike")
         if token.ent_type_ in NAME_ENTITY_TYPES and token.pos_ == "PROPN":
             continue
         if token.ent_type_ in NAME_ENTITY_TYPES and token.ent_iob_ != "O" and _inside_name(token):
@@ -125,15 +132,23 @@ def find_triggers(span, lexicon: Lexicon) -> list[Match]:
         match = _phrase_match(token, lemma, lexicon)
         if match is None and token.pos_ in VERB_TAGS and lemma in lexicon.verbs:
             match = Match(token, lexicon.verbs[lemma], [token], "verb")
-        if match is None and token.pos_ in NOUN_TAGS and lemma in lexicon.nouns:
+        if match is None and token.pos_ in NOUN_TAGS and lemma in lexicon.nouns and \
+                not _kind_modifier(token, event_heads):
             match = Match(token, lexicon.nouns[lemma], [token], "noun")
         if match is not None and match.trigger.category == NON_EVENT:
             continue
         if match is not None:
-            if match.kind == "phrase" and token.pos_ in NOUN_TAGS:
+            if match.kind == "phrase" and match.token.pos_ in NOUN_TAGS:
                 match.kind = "noun"  # "war games", "air strike": a nominal event, coded like a noun trigger
-            matches.append(match)
-    return matches
+            matches[match.token.i] = match
+    return [matches[i] for i in sorted(matches)]
+
+
+def _kind_modifier(token, event_heads: frozenset[str]) -> bool:
+    """Whether a noun only says what kind of thing its head is ("battle zones", "attack helicopters"), unless the
+    head is a container of events ("bombing campaign", "aid convoy")."""
+    return token.dep_ == "compound" and token.head.pos_ in NOUN_TAGS and \
+        token.head.lemma_.lower() not in event_heads
 
 
 def verb_lemma(token, lexicon: Lexicon) -> str:
@@ -164,12 +179,16 @@ def _phrase_match(token, lemma: str, lexicon: Lexicon) -> Match | None:
         below.setdefault(child.lemma_.lower(), child)
         for grandchild in child.children:
             below.setdefault(grandchild.lemma_.lower(), grandchild)
+    # A phrase written modifier first ("war game", "air strike") starts at a compound whose head is the event.
+    head = token.head if token.dep_ in MODIFIER_DEPS and token.head.i != token.i else None
     for phrase in phrases:
         if all(word in below for word in phrase.children):
             words = sorted([token, *(below[w] for w in phrase.children)], key=lambda t: t.i)
             if phrase.trigger.mode == "visit" and any(_infinitive_to(w) for w in words):
                 continue  # "going to be" is the future tense, not a trip: a visit's "to" is a preposition
             return Match(token, phrase.trigger, words, "phrase")
+        if head is not None and phrase.children == (head.lemma_.lower(),):
+            return Match(head, phrase.trigger, [token, head], "phrase")
     return None
 
 
@@ -204,7 +223,8 @@ class SentenceCoder:
         matches.sort(key=lambda m: _depth(m.token))
         emitted: dict[int, Event] = {}
         consumed = {w.i for m in matches if m.kind == "phrase" for w in m.words if w.i != m.token.i}
-        for token, event in self.obligations():
+        consumed |= self.acted_on(matches)
+        for token, event in self.obligations() + self.dismissals():
             emitted[token.i] = event
         governing: dict[int, Event] = dict(emitted)  # triggers and the light verbs that carry noun triggers
         for match in matches:
@@ -222,6 +242,14 @@ class SentenceCoder:
                     governing.setdefault(verb.i, event)
         return [emitted[i] for i in sorted(emitted)]
 
+    def acted_on(self, matches: list[Match]) -> set[int]:
+        """Noun triggers that are the object of a verb trigger: the thing that verb acts on ("violated a ban",
+        "demanded the resignation of X", "condemned the attack"), not a second event of the sentence."""
+        verbs = {m.token.i for m in matches if m.kind in ("verb", "phrase") and m.token.pos_ in VERB_TAGS
+                 and m.token.lemma_.lower() not in self.cues.get("light", frozenset())}
+        return {m.token.i for m in matches
+                if m.kind == "noun" and m.token.dep_ in ("dobj", "obj") and m.token.head.i in verbs}
+
     def obligations(self) -> list[tuple[Any, Event]]:
         """REQUEST events of reported obligations: "Russia said Sudan must return the helicopter"."""
         found = []
@@ -233,18 +261,53 @@ class SentenceCoder:
             if not any(s.code for s in speakers):
                 continue
             addressees = self.roles.entities(self.roles.subject(token))
-            addressees = [a for a in addressees if all(a.code != s.code for s in speakers)]
+            # A party of the speaker's own country in another role is still addressed ("the rebels said the
+            # government must agree"); the speaker itself is not.
+            addressees = [a for a in addressees if all(_party(a) != _party(s) for s in speakers)]
             words = [c for c in token.children if c.dep_ == "aux" and c.lower_ in obligation] + [token]
             trigger = Trigger("REQUEST", None, "modal:" + words[0].lower_)
             match = Match(token, trigger, words, "modal")
             found.append((token, self.build(match, token, speakers, addressees, self.lexicon.categories["REQUEST"])))
         return found
 
+    def dismissals(self) -> list[tuple[Any, Event]]:
+        """REJECT events of reported dismissals: "the US said lifting the sanctions on Burma is out of the
+        question" is the speaker's refusal, aimed at the parties of the dismissed act; keyed by the copula, so the
+        dismissed act (the clausal subject) is embedded in it."""
+        found = []
+        pairs = {tuple(words.split()) for words in self.cues.get("dismissal", frozenset())}
+        for token in self.sentence.span:
+            if token.dep_ != "prep" or token.head.lemma_.lower() != "be":
+                continue
+            nouns = {g.lemma_.lower() for c in token.children for g in [c, *c.children]}
+            if not any(token.lower_ == prep and noun in nouns for prep, noun in pairs):
+                continue
+            speakers = self.roles.speaker(token)
+            if not any(s.code for s in speakers):
+                continue
+            copula = token.head
+            subject = next((c for c in copula.children if c.dep_ in SUBJECT_DEPS), None)
+            parties = []
+            for word in subject.subtree if subject is not None else []:
+                parties.extend(self.roles.index.overlapping(self.roles.start(word), self.roles.end(word)))
+            targets = dedupe([replace(p, sector=list(p.sector)) for p in parties
+                              if p.code and all(_party(p) != _party(s) for s in speakers)])
+            match = Match(token, Trigger("REJECT", None, "dismissal:" + token.lower_), [token], "modal")
+            table = self.lexicon.categories["REJECT"]
+            found.append((copula, self.build(match, copula, speakers, targets, table,
+                                             ("REJECT", "occurred", "dismissal"))))
+        return found
+
     def code_match(self, match: Match, emitted: dict[int, Event]) -> Event | None:
         """The event of one trigger, or None when it lacks an actor or repeats its governor's event."""
-        token, trigger = match.token, match.trigger
-        if self.civilian_deployment(match):
+        if self.civilian_deployment(match) or self.natural_harm(match):
             return None
+        if self.figurative(match):
+            if match.token.lemma_.lower() not in self.cues.get("verbal_attack", frozenset()):
+                return None  # "help fight crime", "fight the seat"
+            # "attacked the Tory plans": a criticism (CAMEO 111), not an assault
+            match = replace(match, trigger=Trigger("ACCUSE", "disapprove", f"{match.trigger.rule} (verbal)"))
+        token, trigger = match.token, match.trigger
         own = self.noun_participants(token, trigger.category) if match.kind == "noun" else None
         embedded = self.governed(token, emitted)
         if embedded and not (own and own[0]):
@@ -263,6 +326,12 @@ class SentenceCoder:
             actors, recipients = self.verb_roles(token)
         category = trigger.category
         table = self.lexicon.categories[category]
+        if not any(a.code for a in actors) and trigger.mode in table.get("placed_actor_modes", ()) and \
+                self.unattributed_passive(verb):
+            # "A US national has been put under investigation in Italy": the authorities of the place act
+            actors = [a for a in self.placed_actors(token, verb, [], match.words) if a.code]
+            if not actors:
+                return None
         if not any(a.code for a in actors):
             if not table.get("uncoded_actor"):
                 return None
@@ -293,8 +362,12 @@ class SentenceCoder:
             # a partner named further down the clause ("provided 6 million euros to projects for Palestinian
             # refugees") still makes it an act done to someone
             recipients = self.implied_recipients(token, verb, actors, table)
-            if not recipients:
+            if not recipients and (trigger.mode != SOLO_EXERCISE_MODE or self.joint(match)):
                 return None
+            if not recipients:
+                # PLOVER manual, MOBILIZE: a single country's exercise is a show of force, not cooperation
+                match = replace(match, trigger=Trigger("MOBILIZE", "troops", f"{trigger.rule} (single-country)"))
+                category, table = "MOBILIZE", self.lexicon.categories["MOBILIZE"]
         coding = self.coded_category(match, verb)
         if not recipients and coding[0] == "THREATEN":  # "threatened to stop talks if the US goes ahead"
             recipients = self.roles.condition_subjects(verb, actors)
@@ -313,12 +386,38 @@ class SentenceCoder:
     def verb_roles(self, verb) -> tuple[list[Entity], list[Entity]]:
         """Actors and recipients of a verb trigger, passive voice included."""
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive and self.roles.agent(verb) is None and \
+                verb.lemma_.lower() in self.cues.get("stative_passive", frozenset()):
+            # "Vietnam is committed to opening up": Vietnam commits itself
+            return self.roles.actors_of_subject(self.roles.passive_subject(verb)), \
+                self.roles.recipients_of_verb(verb, passive=False)
         if passive:
             actors = self.roles.entities(self.roles.agent(verb))
         else:
-            actors = self.roles.actors_of_subject(self.roles.subject(verb))
+            subject = self.roles.subject(verb)
+            actors = self.roles.actors_of_subject(subject) if subject is not None else self.stranded_subject(verb)
         recipients = self.roles.recipients_of_verb(verb, passive)
         return actors, recipients
+
+    def joint(self, match: Match) -> bool:
+        """Whether the words of a trigger say it is done together ("joint military exercises")."""
+        joint = self.cues.get("joint", frozenset())
+        return any(c.lemma_.lower() in joint for w in match.words for c in w.children)
+
+    def stranded_subject(self, verb) -> list[Entity]:
+        """For a main verb the parser left without a subject (the subject attached to an opening phrase: "With
+        the signing of the MOU, the government and the SPLM have agreed"), the parties named between the last
+        comma and the verb."""
+        if verb.dep_ != "ROOT":
+            return []
+        words = []
+        for token in reversed(self.sentence.span[:verb.i - self.sentence.span.start]):
+            if token.is_punct and token.text != "/":
+                break
+            words.append(token)
+        found = [m for t in words if t.dep_ not in ("aux", "neg", "advmod")
+                 for m in self.roles.index.overlapping(self.roles.start(t), self.roles.end(t))]
+        return dedupe([replace(m, sector=list(m.sector)) for m in sorted(found, key=lambda m: m.start)])
 
     def noun_participants(self, noun, category: str) -> tuple[list[Entity], list[Entity]]:
         """Participants a noun trigger names itself: "X's attack", "talks between X and Y", "meeting of X"."""
@@ -386,10 +485,10 @@ class SentenceCoder:
         return [Entity(code=place.country, sector=["GOV"], entity_text=place.text, identifier_text=place.name,
                        start=place.start, end=place.end, rule="visit destination")]
 
-    def placed_actors(self, token, verb, actors: list[Entity]) -> list[Entity]:
+    def placed_actors(self, token, verb, actors: list[Entity], words: tuple | list = ()) -> list[Entity]:
         """Unnamed actors ("gunmen", an unattributed passive) coded, as PLOVER coders do, with the country of the
         place the sentence puts the event in; unchanged when the sentence names no place."""
-        place = self.location([token, verb])
+        place = self.location([*words, token, verb])
         if place is None:
             place = next((p for p in self.doc.places
                           if self.sentence.start <= p.start < self.sentence.end and p.country), None)
@@ -422,6 +521,13 @@ class SentenceCoder:
                     named.append(replace(mention, sector=list(mention.sector), rule="named in the clause"))
         if named:
             return dedupe(named)
+        if table.get("place_recipient") and len(countries) == 1:
+            # "suspended aid deliveries in Baghdad": the country where it happens is the one acted on
+            objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            place = self.location([token, verb, *objects])
+            if place is not None and place.country and place.country not in countries:
+                return [Entity(code=place.country, entity_text=place.text, identifier_text=place.name,
+                               start=place.start, end=place.end, rule="event place")]
         if not table.get("internal_recipient") or len(countries) > 1:
             return []
         place = self.location([token, verb])
@@ -444,6 +550,12 @@ class SentenceCoder:
             return "THREATEN", status, "ultimatum"  # "will withdraw its force unless ...": a threat
         if trigger.category in PEACEKEEPING_CATEGORIES and self.peacekeepers(verb):
             return reclassify("AID", status, cue) + ("peacekeeping",)  # CAMEO 074: provide peacekeepers
+        if trigger.category == "COERCE" and self.by_protesters(verb):
+            return "PROTEST", status, "protesters"  # "students seized the university": a protest, not repression
+        if trigger.category == "REQUEST" and self.closure_order(token):
+            return "COERCE", status, "closure order"  # "ordered the newspaper to suspend publication"
+        if trigger.category == "ASSAULT" and cue == "intention" and self.readied(verb):
+            return "MOBILIZE", "occurred", "readiness"  # "the army prepared to resume shelling": force posture
         if trigger.category == "AGREE" and self.vowed_conflict(token):
             return "THREATEN", status, "vow"  # "vowed to fight on", "swore to retaliate"
         category, status = reclassify(trigger.category, status, cue)
@@ -481,6 +593,53 @@ class SentenceCoder:
                 return True
         return False
 
+    def figurative(self, match: Match) -> bool:
+        """Whether a violent verb acts on a policy, an idea or a social ill ("attacked the plans", "fight crime",
+        "the system is being abused"): a figure of speech, not violence."""
+        return match.kind == "verb" and match.trigger.category == "ASSAULT" and self.acts_on_idea(match.token)
+
+    def acts_on_idea(self, verb) -> bool:
+        """Whether a verb's object (or passive subject) is a policy, an idea or a social ill."""
+        words = self.cues.get("figurative_objects", frozenset())
+        return any(c.lemma_.lower() in words for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass"))
+
+    def natural_harm(self, match: Match) -> bool:
+        """Whether the doer of a violent verb is a disaster or an illness ("the tidal wave which killed 150,000",
+        "HIV is killing adults"), not a party to a conflict."""
+        if match.kind != "verb" or match.trigger.category != "ASSAULT":
+            return False
+        agents = [self.roles.agent(match.token), self.roles.subject(match.token)]
+        words = self.cues.get("natural_agents", frozenset())
+        return any(a is not None and a.lemma_.lower() in words for a in agents)
+
+    def by_protesters(self, verb) -> bool:
+        """Whether the doer of a coercive act is a crowd of civilians (protesters, strikers, students): PLOVER's
+        COERCE is repression by those holding power, the same acts by a crowd are a PROTEST."""
+        subject = self.roles.subject(verb) if not any(c.dep_ == "nsubjpass" for c in verb.children) \
+            else self.roles.agent(verb)
+        return subject is not None and subject.lemma_.lower() in self.cues.get("crowds", frozenset())
+
+    def closure_order(self, token) -> bool:
+        """Whether an order tells its addressee to close, suspend or disband ("ordered the newspaper to suspend
+        publication"): an authority's restriction (COERCE, CAMEO 172), not a request."""
+        if token.lemma_.lower() not in self.cues.get("command", frozenset()):
+            return False
+        closing = self.cues.get("closing", frozenset())
+        return any(c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in closing for c in token.children)
+
+    def readied(self, verb) -> bool:
+        """Whether an act is what its actor is getting ready for ("prepared to resume shelling", "troops poised to
+        attack"): the preparation is a move short of force, PLOVER's MOBILIZE."""
+        readiness = self.cues.get("readiness", frozenset())
+        node = verb
+        for _ in range(3):
+            if node.dep_ not in ("xcomp", "acl") or node.head.i == node.i:
+                return False
+            node = node.head
+            if node.lemma_.lower() in readiness:
+                return True
+        return False
+
     def vowed_conflict(self, token) -> bool:
         """Whether a promise verb governs a conflictual act ("vowed to fight", "pledged to retaliate")."""
         if token.lemma_.lower() not in self.cues.get("promise", frozenset()):
@@ -488,7 +647,8 @@ class SentenceCoder:
         for clause in (c for c in token.children if c.dep_ in ("xcomp", "advcl")
                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)):
             reading = self.lexicon.verbs.get(verb_lemma(clause, self.lexicon))
-            if reading is not None and reading.category in CONFLICTUAL | {"THREATEN"}:
+            if reading is not None and reading.category in CONFLICTUAL | {"THREATEN"} and \
+                    not self.acts_on_idea(clause):  # "vowed to fight crime" is a pledge, not a threat
                 return True
         return False
 
@@ -566,6 +726,11 @@ class SentenceCoder:
             if context:
                 found.add(context)
         return sorted(found)
+
+
+def _party(entity: Entity) -> tuple[str | None, str | None]:
+    """An entity's code and main sector: two mentions of one country with different sectors are two parties."""
+    return entity.code, (entity.sector[0] if entity.sector else None)
 
 
 def _depth(token) -> int:
