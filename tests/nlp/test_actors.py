@@ -121,7 +121,9 @@ def test_lone_demonyms_before_other_nouns_are_not_actors(text):
     assert entity is None or entity.sector == []
 
 
-@pytest.mark.parametrize("text", ["Mr Smith", "John Smith", "Jane Doe"])
+@pytest.mark.parametrize("text", ["Mr Smith", "John Smith", "Jane Doe",
+                                  # a capital or a country after a title of address is a surname
+                                  "Mr Wellington", "Mrs Jordan", "Dr. Chad"])
 def test_unknown_people_without_a_title_keep_no_code(text):
     entity = code_phrase(text)
     assert entity is None or entity.code is None

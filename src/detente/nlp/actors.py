@@ -46,6 +46,8 @@ APPOSITIVE_NAME = re.compile(r"((?:[A-Z][\w'\u2019.-]+|al-\w+|bin|ibn)"
                              r"(?:\s+(?:[A-Z][\w'\u2019.-]+|al-\w+|bin|ibn)){1,4}),\s*$")
 # Atoms that can own what follows a possessive "'s".
 POSSESSORS = frozenset({"country", "metonym", "org", "adjective"})
+# Knowledge-base kinds that name a place; after an honorific they are a person's surname.
+PLACE_KINDS = frozenset({"country", "metonym"})
 INITIAL = re.compile(r"[A-Z]\.")
 # One or two lower-case words after a lone demonym ("an Indian proposal", "Syrian air strikes", "U.S.-drafted").
 AUTHORED_NOUN = re.compile(r"(?:-[a-z]+)?\s+([a-z]+(?:[ -][a-z]+)?)\b")
@@ -121,8 +123,16 @@ def kb_atoms(text: str, folded: str, offset: int, kb: ActorKB) -> list[Atom]:
         if not usable:
             continue
         best = min(usable, key=lambda e: KIND_RANK[e.kind])
+        if best.kind in PLACE_KINDS and _after_honorific(text, start, kb):
+            continue  # "Mr Wellington", "Mrs Jordan": a person's name, not a capital or a country
         atoms.append(Atom(offset + start, offset + end, best.kind, best))
     return atoms
+
+
+def _after_honorific(text: str, start: int, kb: ActorKB) -> bool:
+    """Whether the word before `start` is a title of address ("Mr", "Dr.")."""
+    m = re.search(r"\b([A-Za-z]{2,8})\.?\s+$", text[max(0, start - 12):start])
+    return m is not None and m.group(1)[:1].isupper() and fold(m.group(1)) in kb.cues["honorifics"]
 
 
 def name_atoms(text: str, offset: int, atoms: list[Atom], kb: ActorKB) -> list[Atom]:
