@@ -229,3 +229,76 @@ def test_unresolved_toponym_takes_a_clear_focus_country(gazetteer, body: str, ro
 def test_given_names_table_is_lower_case_words() -> None:
     names = _given_names()
     assert "jessica" in names and all(name.isalpha() and name.islower() for name in names)
+
+
+# GeoNames ids of the counties below (LGL's gold uses the same ids).
+HENRY_COUNTY_TN, HENRY_COUNTY_IA = 4628829, 4860353
+HENDERSON_COUNTY_TX, ANDERSON_COUNTY_TX, RICHMOND_COUNTY_GA = 4697070, 4670756, 4218744
+EASTLAND_COUNTY_TX, CALLAHAN_COUNTY_TX, BARROW_COUNTY_GA = 4688072, 4678206, 4181182
+
+
+@pytest.mark.parametrize("body, text, geonameid", [
+    # the county of the towns named with it, whichever is the more populous namesake
+    ("Paris and Henry County are rich in history. The Paris-Henry County Arts Council met.", "Henry County",
+     HENRY_COUNTY_TN),
+    ("The Athens Police Department arrested a man. He was booked into the Henderson County jail.",
+     "Henderson County", HENDERSON_COUNTY_TX),
+    ("An Elkhart man who fled a traffic stop near Palestine was indicted in Anderson County.", "Anderson County",
+     ANDERSON_COUNTY_TX),
+    ("Deputies from Augusta and Martinez searched Richmond County for the suspect.", "Richmond County",
+     RICHMOND_COUNTY_GA),
+    # the state named after it
+    ("Supervisors in Henry County, Iowa, met on Monday.", "Henry County", HENRY_COUNTY_IA),
+    # the abbreviation
+    ("The Henry Co. sheriff said Paris, Tenn. roads were closed.", "Henry Co.", HENRY_COUNTY_TN),
+    # names of a list of counties
+    ("Fires burned in Eastland and Callahan counties, near Cisco, Texas.", "Eastland", EASTLAND_COUNTY_TX),
+    ("Fires burned in Eastland and Callahan counties, near Cisco, Texas.", "Callahan", CALLAHAN_COUNTY_TX),
+    ("School boards in Barrow, Jackson and Madison counties near Athens, Ga. met.", "Barrow", BARROW_COUNTY_GA),
+])
+def test_counties_resolve_to_their_geonames_entry(gazetteer, body: str, text: str, geonameid: int) -> None:
+    found = {p.text: p for p in find_places(Document(body=body), gazetteer)}
+    county = found[text]
+    assert (county.geonameid, county.feature, county.country) == (geonameid, "ADM2", "USA")
+    assert county.lat is not None and county.lon is not None
+
+
+@pytest.mark.parametrize("body, text, town", [
+    # a town takes the state of the county named with it
+    ("Paris and Henry County are rich in history.", "Paris", 4647963),  # Paris, Tennessee
+    ("The Athens Police Department arrested a man. He was booked into the Henderson County jail.", "Athens",
+     4671545),  # Athens, Texas
+])
+def test_towns_follow_the_county_named_with_them(gazetteer, body: str, text: str, town: int) -> None:
+    found = {p.text: p for p in find_places(Document(body=body), gazetteer)}
+    assert found[text].geonameid == town
+
+
+def test_county_list_names_are_not_towns_or_people(gazetteer) -> None:
+    body = "Jessica Jackson said unemployment fell in Barrow and Jackson counties, Georgia."
+    found = [(p.text, p.feature) for p in find_places(Document(body=body), gazetteer)]
+    assert ("Jackson", "ADM2") in found and ("Barrow", "ADM2") in found
+
+
+@pytest.mark.parametrize("body, text, feature", [
+    # the bare name of a county the story names in full, where no town of that name lies in it
+    ("Henrico County police met on Monday. Henrico police said the road was closed.", "Henrico", "ADM2"),
+    ("Kanawha County commissioners met. A Kanawha Circuit judge ruled.", "Kanawha", "ADM2"),
+    ("Gwinnett County schools reopened. Staff at Gwinnett Medical Center were busy.", "Gwinnett", "ADM2"),
+    # the county seat of that name stays the town
+    ("Charleston County deputies met in Charleston on Monday.", "Charleston", "PPL"),
+])
+def test_bare_county_names(gazetteer, body: str, text: str, feature: str) -> None:
+    found = [p for p in find_places(Document(body=body), gazetteer) if p.text == text]
+    assert found and all(p.feature == feature and p.country == "USA" for p in found)
+
+
+def test_bare_county_name_of_a_person_is_not_a_place(gazetteer) -> None:
+    body = "In Boone County, Ky., a statue of Daniel Boone was unveiled. Boone said little."
+    assert [p.text for p in find_places(Document(body=body), gazetteer) if "Boone" in p.text] == ["Boone County"]
+
+
+def test_british_county(gazetteer) -> None:
+    body = "Lancashire County Council offers business help to firms in Preston."
+    found = {p.text: p for p in find_places(Document(body=body), gazetteer)}
+    assert (found["Lancashire"].geonameid, found["Lancashire"].country) == (2644974, "GBR")

