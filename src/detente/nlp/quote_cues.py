@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -30,8 +31,17 @@ class CueLexicon:
     offices: frozenset[str]
     label_words: frozenset[str]
     person_pronouns: frozenset[str]
+    noun_cues: frozenset[str]  # "his claim that ...": nouns whose clause is what someone said or holds
+    evidence_nouns: frozenset[str]  # "polls show ...": subjects that report a finding
+    turn_labels: frozenset[str]  # "VIDEO:", "The Latest:": a label before a colon, not a speaker
     speech_lemmas: frozenset[str]  # cue direct, partial and indirect quotes
     cue_lemmas: frozenset[str]  # speech and thought verbs: cue partial and indirect quotes
+
+    def lemma_of(self, token: Any) -> str:
+        """The lexicon's lemma for a parsed token: spaCy lemmatises "recognizes" to "recognize", the lexicon
+        files it under "recognise", so the lemma is looked up among the inflected forms first."""
+        lemma = token.lemma_.lower()
+        return self.speech_forms.get(lemma) or self.thought_forms.get(lemma) or lemma
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +53,8 @@ def cue_lexicon() -> CueLexicon:
     thought.update({f.lower(): lemma for lemma, fs in data.get("judgement", {}).items() for f in fs})
     words = lambda key: frozenset(w.lower() for w in data[key])  # noqa: E731
     return CueLexicon(speech, thought, tuple(data["phrases"]), words("offices"), words("label_words"),
-                      words("person_pronouns"), frozenset(speech.values()),
-                      frozenset(speech.values()) | frozenset(thought.values()))
+                      words("person_pronouns"), words("noun_cues"), words("evidence_nouns"), words("turn_labels"),
+                      frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()))
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +62,8 @@ def cue_forms() -> frozenset[str]:
     """Every inflected cue word (for the prefilter: a paragraph holding one is worth a parse)."""
     lex = cue_lexicon()
     words = {w for phrase in lex.phrases for w in phrase.split()}
-    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words)
+    nouns = set(lex.noun_cues) | {noun + "s" for noun in lex.noun_cues}
+    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words | nouns)
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Quote marks: the quoted spans of a body, paragraph-spanning quotes joined, and the lines to skip.
+"""Quote marks: the quoted spans of a body, paragraph-spanning quotes joined, transcript turns, and the lines to
+skip.
 
 Part of the quotes stage (detente.nlp.quotes), which explains the decisions: straight and curly double quotes
 (and '' as in newspaper archives) pair as quotes; an opening mark with no closing one in its paragraph
@@ -30,6 +31,20 @@ CLOSING_CONTEXT = set(" \t\n.,;:!?)]}—–-\"”")
 CAPTION_LINE = re.compile(
     r"\((?:AFP|AP|Reuters|EPA|Getty|Getty Images|Anadolu|AA|Xinhua|SANA|MEE|File|Photo|[A-Z][\w .&/-]{0,40}"
     r"(?:Photo|Images|/AFP|/Reuters|/AP))\)\s*$")
+# A transcript turn: a paragraph opening with its speaker's name in capitals and a colon ("WALLACE: ...",
+# '"PENCE: Well, ...', "JAKE TAPPER:" with the words in the next paragraph), after an optional label and dash.
+TRANSCRIPT_TURN = re.compile(r"[\"“]?\s*(?:[A-Z]+\s+[–—-]\s+)?"
+                             r"(?P<spk>(?:[A-Z][A-Z.'’-]+\s+){0,2}[A-Z][A-Z.'’-]+)\s*:(?=\s|$)")
+# A headline naming its source before a colon ("Pence: Gennifer Flowers Won't Be at Debate").
+HEADLINE_SOURCE = re.compile(r"(?:[A-Z]+\s+[–—-]\s+)?(?P<spk>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)"
+                             r"\s*:\s+(?=\S)")
+# A paragraph going on with the turn before it: it opens with a quote mark, not with a stage direction "(".
+CONTINUED_TURN = re.compile(r"[\"“]\s*(?!\()\S")
+# Shorter paragraphs after a turn are credit lines ("Follow Pam Key on Twitter @pamkeyNEN."), not its words.
+MIN_CONTINUED_TURN_WORDS = 8
+# A turn reports at least this many characters.
+MIN_TURN_CHARS = 8
+WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -168,3 +183,57 @@ def clean_quote_text(text: str) -> str:
     """Quoted words with paragraph breaks and continuation marks of a multi-paragraph quote removed."""
     text = re.sub(r"\s*\n\s*\n\s*[\"“]?", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A transcript turn or a headline's source: the speaker's name span, the content span, and the kind of
+    quote it makes (a turn is the speaker's words: direct; a headline paraphrases: indirect)."""
+
+    speaker_start: int
+    speaker_end: int
+    start: int
+    end: int
+    kind: str
+
+
+def transcript_turns(doc: Document, labels: frozenset[str]) -> list[Turn]:
+    """Transcript turns ("WALLACE: ...", in capitals, anywhere) and a title line naming its source before a
+    colon ("Pence: ..."); a name in `labels` ("VIDEO", "The Latest") is no speaker."""
+    body, paragraphs = doc.body, doc.paragraphs
+    turns = []
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        headline = index == 0 and is_title_line(doc, p_start, p_end)
+        match = (HEADLINE_SOURCE if headline else TRANSCRIPT_TURN).match(body, p_start, p_end)
+        if match is None or " ".join(match.group("spk").lower().split()) in labels:
+            continue
+        start, end = match.end(), p_end
+        if not body[start:end].strip() and index + 1 < len(paragraphs) \
+                and not TRANSCRIPT_TURN.match(body, *paragraphs[index + 1]):
+            start, end = paragraphs[index + 1]  # "JAKE TAPPER:" alone, the words below it
+        elif not headline and body[p_start] in "\"“":
+            end = _turn_continued(body, paragraphs, index, end)
+        start += len(body[start:end]) - len(body[start:end].lstrip(" \t\n\"“”"))
+        end -= len(body[start:end]) - len(body[start:end].rstrip(" \t\n\"“”."))
+        if end - start >= MIN_TURN_CHARS:
+            turns.append(Turn(match.start("spk"), match.end("spk"), start, end, "indirect" if headline else "direct"))
+    return turns
+
+
+def _turn_continued(body: str, paragraphs: list[tuple[int, int]], index: int, end: int) -> int:
+    """Where a quoted transcript turn ends: paragraphs after it that open with a quote mark and name no speaker
+    are the same speaker going on ('"PENCE: Well, ...' then '"But the truth is ...'); a stage direction
+    ('"(CROSSTALK.)') or a short credit line ('"Follow Pam Key on Twitter.') ends it."""
+    for p_start, p_end in paragraphs[index + 1:]:
+        text = body[p_start:p_end]
+        if not CONTINUED_TURN.match(text) or TRANSCRIPT_TURN.match(text) \
+                or len(WORD.findall(text)) < MIN_CONTINUED_TURN_WORDS:
+            break
+        end = p_end
+    return end
+
+
+def is_title_line(doc: Document, start: int, end: int) -> bool:
+    """Whether a body line is the document's title (some sources end it with a full stop or move a mark)."""
+    title = " ".join(WORD.findall((doc.title or "").lower()))
+    return bool(title) and " ".join(WORD.findall(doc.body[start:end].lower())) == title

@@ -18,7 +18,9 @@ from detente.nlp.quote_cues import Attribution, CueLexicon, cue_lexicon
 
 # "he"/"she" falls back to the latest quote speaker at most this many sentences back.
 PRONOUN_REACH = 4
-OTHER_PRONOUNS = frozenset({"they", "we", "i", "it", "you"})
+OTHER_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "their", "our", "my", "its"})
+# "his claim that ...": a possessive names its speaker as "he" would.
+POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
 
 
 @dataclass
@@ -66,7 +68,7 @@ class SpeakerResolver:
         if not words:
             return None
         lower = text.lower()
-        if lower in self.lex.person_pronouns:
+        if lower in self.lex.person_pronouns or lower in POSSESSIVE_PRONOUNS:
             person = self._antecedent(start)
             return self._person_entity(person, text, start, end) if person else \
                 Entity(entity_text=text, start=start, end=end, rule="quotes:unresolved pronoun")

@@ -29,11 +29,12 @@ Decisions (issue 6):
   foreign ministry"), which keep their own text.  The speaker `Entity` carries the span that named the
   speaker in the quoting sentence (`entity_text`, `start`, `end`) and the resolved identity
   (`identifier_text`, `code`, `sector`, `office`) from the actors stage when it ran.
-- A direct quote with no cue of its own right after another direct quote (same paragraph, or opening the
-  next one) continues it: same speaker, same cue.  One opening a paragraph after a paragraph ending in a
+- A direct quote with no cue of its own right after another direct quote, or a partial one with a speaker
+  ('"not meeting the demand," says Rieckhoff. "We often ..."'), in the same paragraph or opening the next one,
+  continues it: same speaker, same cue.  One opening a paragraph after a paragraph ending in a
   colon ("Potts echoed:") or in a sentence of reported speech takes that sentence's speaker and cue.  Any
-  other direct quote of `MIN_UNATTRIBUTED_WORDS` words or more is still kept: with the speaker of the direct
-  quote before it when that is at most `UNFRAMED_REACH` paragraphs back, else with no speaker.
+  other direct quote of `MIN_UNATTRIBUTED_WORDS` words or more is still kept: with the speaker of the quote
+  before it when that is at most `UNFRAMED_REACH` paragraphs back, else with no speaker.
 - What an indirect quote reports (measured on PolNeAR, tuned on its even-positioned documents): the cue
   verb's complement clause; the clause a cue is set into, before, after or around it ("In a merger, he said,
   the brand would survive"; the quote's text then leaves the "he said" out); else its to-infinitive ("urged
@@ -41,6 +42,24 @@ Decisions (issue 6):
   accusations") or the object of a topic preposition ("called for a ban").
 - A frame before a direct quote is the one nearest the quote ('When Flynn was asked ..., he said, "..."');
   a leading "As"/"When" is no part of its speaker, and title abbreviations ("Rep.", "(R-Fla.)") are.
+- Attributions beyond "X said" (issue 6; PolNeAR annotates beliefs, findings and judgements too, and each
+  rule below was measured on its even-positioned documents, checked on the odd ones):
+  - a transcript turn ("WALLACE: ...", a name in capitals and a colon opening a paragraph) is a direct quote
+    of the paragraph, and of the quoted paragraphs after it until the next turn or a stage direction; the title
+    line naming its source before a colon ("Pence: Flowers Won't Be at Debate") is an indirect quote, the one
+    quote a title line yields, unless a quote of the body says it again (issue 6: a headline repeating a quote
+    is no separate quote). "VIDEO:", "The Latest:" and the other `turn_labels` name no speaker;
+  - in a sentence with several cues the outermost reports ("The campaign plans ..., a spokesman announced");
+    "as X pointed out, ..." reports the clause it is set into; a "that" clause the parser hung a few words
+    off the cue is still its complement ("claimed at the time that ...");
+  - findings: a finding verb with evidence as subject ("Polling averages show Clinton with a lead");
+    judgements with their object and reason ("blasted him for not paying taxes", "praised Putin as a leader");
+    views cast "as" something ("critics see the program as an opportunity"; "see", "view", "paint" cue
+    nothing else); talking about a topic ("talked about the wall", never "talked to reporters");
+  - noun cues: a noun such as claim, report or promise with a "that" clause or to-infinitive, whose owner is a
+    possessive or a name compounded with it ("his claim that ...", "a New York Times report that ...");
+  - "seem" and "appear" are no cues (their subject is what is judged), nor is generic "you" with a thought
+    verb a speaker; a dateline ("WASHINGTON (AP) —") is no part of a speaker.
 """
 
 from __future__ import annotations
@@ -53,7 +72,7 @@ from detente.model import Document, Quote, Sentence
 from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, Attribution, CueLexicon, cue_forms, cue_lexicon,
                                     frame_patterns, lead_cue_pattern)
 from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, find_quote_spans,
-                                     title_and_caption_lines)
+                                     title_and_caption_lines, transcript_turns)
 from detente.nlp.quote_speakers import OTHER_PRONOUNS, SpeakerResolver
 from detente.pipeline import component
 from detente.settings import Settings
@@ -71,14 +90,38 @@ TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(-])[A-Z][a-z]{0,3}\.$")
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "quote", "call", "find", "show"})
 # Prepositions right after a cue verb that introduce what it is about ("called for", "spoke about").
 TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
+# Verbs of talking report only what they are about: "talked about the wall", not "talked to reporters" nor
+# "speaks the language".
+TOPIC_ONLY_VERBS = frozenset({"talk", "speak"})
+ABOUT_PREPOSITIONS = frozenset({"about", "of"})  # not "on": "spoke on condition of anonymity"
 # Verbs that label their object: the object and the label are the content.
 LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
+# Verbs that report a view only when they cast their object "as" something ("see the program as an opportunity");
+# without the "as" they are no cue ("saw the rally", "painted the house").
+AS_LABEL_VERBS = frozenset({"see", "view", "paint", "portray", "characterize"})
 # Verbs whose infinitive is an act committed to, not words reported: "agreed to resume talks" is an AGREE event
-# (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content.
-ACT_INFINITIVE_VERBS = frozenset({"agree"})
+# (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content;
+# "continued to taunt reporters" is an act going on ("...," he continued still frames a direct quote).
+ACT_INFINITIVE_VERBS = frozenset({"agree", "continue"})
+# Verbs that report a finding when their subject is evidence ("polls show Clinton ahead", "data indicate ...").
+EVIDENCE_VERBS = frozenset({"show", "find", "indicate", "suggest", "reveal", "confirm"})
+# Dashes that end a dateline the parser may take into the subject ("WASHINGTON (AP) — President Obama said").
+DATELINE_DASHES = frozenset({"—", "–", "--"})
+# Quoted words in title case are a work's title, not someone's words, up to this many words.
+MAX_TITLE_WORDS = 10
+TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by",
+                               "with", "from", "as", "vs", "is"})
+# What may follow a cue verb closing its sentence ("..., Mook said Tuesday in a statement."): no complement.
+TAIL_FRAME_DEPS = frozenset({"punct", "npadvmod", "advmod", "prep"})
+# A sentence-final frame reports what comes before it when that is at least this many tokens.
+MIN_TAIL_CONTENT_TOKENS = 3
+# How many words after a cue verb a stray "that" clause may open ("claimed at the time that ...").
+LOOSE_THAT_REACH = 10
 # An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
 # ("denied it", "wrote that") say nothing.
 MIN_OBJECT_TOKENS = 2
+# A headline quote whose content words are at least this share of one body quote's words repeats it.
+HEADLINE_REPEAT_SHARE = 0.6
 # A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
 MIN_UNATTRIBUTED_WORDS = 4
 # ... and given the speaker of the previous direct quote up to this many paragraphs back.
@@ -136,8 +179,12 @@ class _DocumentQuotes:
         self.sentence_starts = [s.start for s in self.sentences]
         self.paragraph_starts = [s for s, _ in doc.paragraphs]
         self.skip_lines = title_and_caption_lines(doc)
-        self.spans = [s for s in find_quote_spans(doc.body, doc.paragraphs) if not self._skipped(s.open_mark)]
-        self.direct_ranges: list[tuple[int, int]] = []
+        self.turns = transcript_turns(doc, lexicon.turn_labels)
+        # Quote marks inside a transcript turn belong to the turn (the speaker's own words, or a chain of
+        # marks opening each turn's paragraph).
+        self.spans = [s for s in find_quote_spans(doc.body, doc.paragraphs) if not self._skipped(s.open_mark)
+                      and not any(t.speaker_start <= s.end and s.open_mark < t.end for t in self.turns)]
+        self.direct_ranges: list[tuple[int, int]] = [(t.start, t.end) for t in self.turns]
         self.resolver = SpeakerResolver(doc, lexicon, actors, self.sentences, self.direct_ranges)
 
     # -- direct and partial quotes ------------------------------------------------------------------------
@@ -147,8 +194,10 @@ class _DocumentQuotes:
         found: list[Quote] = []
         previous: Quote | None = None
         for span in self.spans:
-            kind = self._kind(span)
             content = clean_quote_text(self.body[span.start:span.end])
+            if _is_work_title(content):
+                continue  # "on CNN's "State of the Union"", a book "Make Your Kid a Millionaire"
+            kind = self._kind(span)
             if kind == "direct":
                 # Registered first so that names inside the quote are not taken for its speaker.
                 self.direct_ranges.append((span.open_mark, span.close_mark or span.end))
@@ -172,10 +221,15 @@ class _DocumentQuotes:
             if attribution is None:
                 continue
             quote = Quote(self.resolver.resolve(attribution), content, kind, attribution.cue, span.start, span.end)
-            previous = quote if kind == "direct" else previous
+            previous = quote if kind == "direct" or quote.speaker is not None else previous
             found.append(quote)
         found.extend(self._indirect())
         found = [q for q in found if not self._skipped(q.start)]
+        found.extend(Quote(self.resolver.resolve(Attribution(":", t.speaker_start, t.speaker_end)), content, t.kind,
+                           ":", t.start, t.end)
+                     for t in self.turns if (content := clean_quote_text(self.body[t.start:t.end]))
+                     # a headline that repeats a quote of the body is no quote of its own (issue 6)
+                     and not (t.kind == "indirect" and _repeats_a_quote(content, found)))
         found.sort(key=lambda q: q.start)
         return _deduplicate(found)
 
@@ -217,7 +271,7 @@ class _DocumentQuotes:
         if last.span is None or self._overlaps_direct(start, p_end):
             return None
         for token in reversed(last.span):
-            if token.lemma_.lower() in self.lex.speech_lemmas and token.pos_ == "VERB":
+            if self.lex.lemma_of(token) in self.lex.speech_lemmas and token.pos_ == "VERB":
                 found = self._from_verb(last, token)
                 if found.speaker_start is not None:
                     return found
@@ -348,7 +402,8 @@ class _DocumentQuotes:
                 if token is None:
                     break
                 at = self._offset(sentence, token)
-                if token.lemma_.lower() in lemmas and token.pos_ in ("VERB", "AUX") \
+                if self.lex.lemma_of(token) in lemmas and token.pos_ in ("VERB", "AUX") \
+                        and self.lex.lemma_of(token) not in AS_LABEL_VERBS \
                         and not self._inside_quote(at) and not span.start <= at < span.end:
                     cue = token
                 if token.head.i == token.i:
@@ -381,11 +436,19 @@ class _DocumentQuotes:
             head = head.head  # "before explaining why": through the preposition to the verb it qualifies
         if subject is not None and subject.lower_ in ("who", "which", "that") and head.dep_ == "relcl":
             subject = head.head  # "Trump, who called the plan 'a disaster'": the speaker is Trump
+        if subject is not None and subject.text.isupper():
+            # "WASHINGTON (AP) — President Barack Obama accused ...": the parser heads the subject with the
+            # dateline; the speaker is the phrase after its dash.
+            subject = next((c for c in subject.children if c.dep_ == "appos" and c.i > subject.i
+                            and any(t.text in DATELINE_DASHES for t in subject.doc[subject.i:c.i])), subject)
         cue = verb.text.lower()
         # "it said" is an organisation speaking; "it seems" and "it is thought" name no one.
-        impersonal = subject is not None and subject.lower_ == "it" \
-            and verb.lemma_.lower() not in self.lex.speech_lemmas
-        if subject is None or subject.dep_ == "nsubjpass" or impersonal:
+        # Generic "you" ("if you think ...", "you want to ...") is nobody's belief either.
+        impersonal = subject is not None and subject.lower_ in ("it", "you") \
+            and self.lex.lemma_of(verb) not in self.lex.speech_lemmas
+        # A passive subject of the cue itself is what was said about ("he was asked"); one of the clause a
+        # participle qualifies still speaks ("Democrats were outraged ..., saying that ...").
+        if subject is None or (subject.dep_ == "nsubjpass" and head is verb) or impersonal:
             return Attribution(cue, None, None)
         start, end = self._noun_phrase(sentence, subject)
         if self._inside_quote(start):
@@ -407,6 +470,9 @@ class _DocumentQuotes:
     def _noun_phrase(self, sentence: Sentence, head: Any) -> tuple[int, int]:
         """Body span of a subject: its subtree up to the first comma after the head (appositions cut)."""
         left, right = head.left_edge, head
+        for token in head.doc[left.i:head.i]:
+            if token.text in DATELINE_DASHES:
+                left = token.nbor(1)  # "WASHINGTON (AP) — President Barack Obama": the dateline is no speaker
         for token in head.subtree:
             if token.i <= head.i:
                 continue
@@ -426,16 +492,21 @@ class _DocumentQuotes:
                 continue
             taken: list[tuple[int, int]] = []
             # Only the cue words' tokens are looked at: walking every token of every sentence is the slow part.
-            for match in WORD.finditer(self.body, sentence.start, sentence.end):
-                if match.group().lower() not in forms or any(a <= match.start() < b for a, b in taken):
+            cues = [(match.start(), self._token_at(sentence, match.start()))
+                    for match in WORD.finditer(self.body, sentence.start, sentence.end)
+                    if match.group().lower() in forms]
+            # The outermost cue first: in "The campaign plans to ..., a spokesman announced" the spokesman
+            # announced the plan; "plans" inside it reports nothing of its own.
+            cues.sort(key=lambda cue: (_depth(cue[1]), cue[0]))
+            for at, token in cues:
+                if token is None or any(a <= at < b for a, b in taken):
                     continue  # not a cue, or a cue inside reported content ("said he believes that ...")
-                token = self._token_at(sentence, match.start())
-                if token is None:
-                    continue
                 if token.lower_ == "according":
                     quote = self._according_clause(sentence, token)
-                elif token.lemma_.lower() in self.lex.cue_lemmas and token.pos_ in ("VERB", "AUX"):
+                elif self.lex.lemma_of(token) in self.lex.cue_lemmas and token.pos_ in ("VERB", "AUX"):
                     quote = self._complement_clause(sentence, token)
+                elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.noun_cues:
+                    quote = self._noun_clause(sentence, token)
                 else:
                     continue
                 if quote is not None:
@@ -449,13 +520,34 @@ class _DocumentQuotes:
                 c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
                 for c in verb.children):
             return None
-        clause = next((c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)), None)
+        if self.lex.lemma_of(verb) in TOPIC_ONLY_VERBS:
+            # "talked about the wall": the topic only, never an object or a clause ("speaks the language").
+            span = self._topic(verb, ABOUT_PREPOSITIONS)
+            return self._indirect_quote(sentence, verb, *span, None) if span is not None else None
+        if self.lex.lemma_of(verb) in AS_LABEL_VERBS:
+            # "Critics see the program as an opportunity" / "sees that the race is tightening": nothing looser.
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and _marked_that(c)
+                           and self._is_clause(c)), None)
+            span = (clause.left_edge, clause.right_edge) if clause is not None else self._object_content(verb)
+            return self._indirect_quote(sentence, verb, *span, None) if span is not None else None
+        clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)]
+        quoted = [c for c in clauses if c.i < verb.i and self._overlaps_direct(
+            self._offset(sentence, c.left_edge), self._offset(sentence, c.right_edge) + 1)]
+        if quoted and (len(quoted) < len(clauses) or self._object_content(verb) is not None):
+            # A clause before the cue that is a direct quote already reported ('"...," he asked Conway to ...')
+            # leaves the cue's other complements to report.
+            clauses = [c for c in clauses if c not in quoted]
+        # A "that" clause after the verb is its complement even where the parser hung an earlier clause on it
+        # ("... in the hours before the polls Trump said Tuesday that Rubio was ...").
+        clause = next((c for c in clauses if c.i > verb.i and _marked_that(c)), clauses[0] if clauses else None)
         frame: tuple[int, int] | None = None  # the "he said" inside the content, left out of its text
         if clause is not None:
             first, last = clause.left_edge, clause.right_edge
-        elif verb.dep_ in ("parataxis", "ccomp") and self._is_clause(verb.head) and verb.head.i != verb.i:
-            # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive": the
-            # clause the cue is set into is what was said, less the cue's own words.
+        elif verb.head.i != verb.i and self._is_clause(verb.head) and (
+                verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "advcl" and _marked_as(verb))):
+            # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive" / "As
+            # experts have pointed out, Trump is free to ...": the clause the cue is set into is what was said,
+            # less the cue's own words.
             head = verb.head
             first, last = head.left_edge, head.right_edge
             if verb.left_edge.i <= first.i:
@@ -470,10 +562,16 @@ class _DocumentQuotes:
             # the verb up to the complement's end.
             clause = max((c for c in verb.children if c.dep_ == "ccomp"), key=lambda c: c.i)
             first, last = verb.nbor(1), clause.right_edge
-        elif self._object_content(verb) is not None:
-            first, last = self._object_content(verb)
+        elif (reported := self._tail_frame(sentence, verb) or self._object_content(verb)
+              or self._loose_clause(verb)) is not None:
+            first, last = reported
         else:
             return None
+        return self._indirect_quote(sentence, verb, first, last, frame)
+
+    def _indirect_quote(self, sentence: Sentence, verb: Any, first: Any, last: Any,
+                        frame: tuple[int, int] | None) -> Quote | None:
+        """The indirect quote of a cue verb reporting the tokens first..last (less a frame inside them)."""
         while last.i > first.i and (last.is_punct or last.dep_ == "cc"):
             last = last.nbor(-1)
         while first.i < last.i and first.is_punct:
@@ -490,6 +588,37 @@ class _DocumentQuotes:
             f"{self.body[start:frame[0]].rstrip(' ,')} {self.body[frame[1]:end].lstrip(' ,')}"
         return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", attribution.cue,
                      start, end)
+
+    def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
+        """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"
+        clause (or to-infinitive), said by the possessive or the name compounded with the noun."""
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
+                       and ((_marked_that(c) and self._is_clause(c))
+                            or any(a.dep_ == "aux" and a.lower_ == "to" and a.i < c.i for a in c.children))),
+                      None)
+        if clause is None:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            first, last = owner.left_edge, owner
+        else:
+            names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
+            if not names:
+                return None
+            first, last = names[0].left_edge, names[-1]
+        start = self._offset(sentence, first)
+        end = self._offset(sentence, last) + len(last.text)
+        end -= len(self.body[start:end]) - len(re.sub(r"['’]s?$", "", self.body[start:end]))
+        if end <= start or self._inside_quote(start):
+            return None
+        first, last = (clause.left_edge, clause.right_edge)
+        while last.i > first.i and last.is_punct:
+            last = last.nbor(-1)
+        c_start, c_end = self._offset(sentence, first), self._offset(sentence, last) + len(last.text)
+        if c_end - c_start < 8 or self._overlaps_direct(c_start, c_end):
+            return None
+        return Quote(self.resolver.resolve(Attribution(noun.text.lower(), start, end)),
+                     clean_quote_text(self.body[c_start:c_end]), "indirect", noun.text.lower(), c_start, c_end)
 
     def _according_clause(self, sentence: Sentence, according: Any) -> Quote | None:
         """"X, according to Y" / "According to Y, X": the rest of the sentence, said by Y."""
@@ -518,25 +647,94 @@ class _DocumentQuotes:
         """What a cue verb without a clause reports: its infinitive ("urged Clinton to decide", "vowed to
         fight") or, for verbs other than those naming the addressee, its object ("denied the accusations")."""
         children = list(verb.children)
+        if self.lex.lemma_of(verb) in AS_LABEL_VERBS:
+            dobj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+            label = next((c for c in children if c.dep_ == "prep" and c.lower_ == "as" and dobj is not None
+                          and c.i > dobj.i and any(g.dep_ == "pobj" for g in c.children)), None)
+            return (dobj.left_edge, label.right_edge) if label is not None else None
         xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i
                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        if xcomp is None:
+            # "is calling for the United States to step up ...": the parser makes the "for X to" clause an
+            # adverbial one; with its own subject it is still what is called for, not a purpose.
+            xcomp = next((c for c in children if c.dep_ == "advcl" and c.i > verb.i
+                          and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                          and any(a.dep_ == "nsubj" for a in c.children)), None)
         dobj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if dobj is not None and self._shows_evidence(verb):
+            # "Polling averages show Clinton with a lead": a finding, the object and what qualifies it.
+            last = max((c for c in children if c.i > verb.i and not c.is_punct), key=lambda c: c.i)
+            return dobj.left_edge, last.right_edge
         if dobj is not None and verb.lemma_.lower() in LABEL_VERBS and verb.right_edge.i > dobj.right_edge.i:
             return dobj.left_edge, verb.right_edge  # "called the judge a 'hater of Donald Trump'"
         if xcomp is not None:
             first = dobj.left_edge if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge
+            if first.lower_ == "for" and first.i < xcomp.i:
+                first = first.nbor(1)
             return first, xcomp.right_edge
+        reason = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("for", "of", "as") and dobj is not None
+                       and c.i > dobj.right_edge.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+        if reason is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
+            return dobj.left_edge, reason.right_edge  # "blasted him for not paying taxes", "praised Putin as a leader"
         if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
                 and dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1:
             return dobj.left_edge, dobj.right_edge
         if dobj is None and verb.lemma_.lower() not in ("say", "tell"):
-            # "called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object.
-            for prep in (c for c in children if c.dep_ == "prep" and c.i == verb.i + 1
-                         and c.lower_ in TOPIC_PREPOSITIONS):
-                objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
-                if objects and objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS:
-                    return prep.nbor(1), objects[-1].right_edge
+            return self._topic(verb, TOPIC_PREPOSITIONS)
         return None
+
+    @staticmethod
+    def _topic(verb: Any, prepositions: frozenset[str]) -> tuple[Any, Any] | None:
+        """"called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object."""
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in prepositions):
+            objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+            if objects and objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS:
+                return prep.nbor(1), objects[-1].right_edge
+        return None
+
+    def _tail_frame(self, sentence: Sentence, verb: Any) -> tuple[Any, Any] | None:
+        """"..., superdelegates would be going against the voters, Mook said.": a speech verb closing its
+        sentence after a comma and its subject reports everything before the comma, however the parser hung it."""
+        if self.lex.lemma_of(verb) not in self.lex.speech_lemmas:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        span = sentence.span
+        if subject is None or subject.left_edge.i - 2 < span.start or subject.left_edge.nbor(-1).text != ",":
+            return None
+        if any(c.dep_ not in TAIL_FRAME_DEPS for c in verb.children if c.i > verb.i):
+            return None  # "X said Russia ..." or "X said the thing": the verb's own complement follows
+        first = span[0] if not span[0].is_punct else span[0].nbor(1)
+        last = subject.left_edge.nbor(-2)
+        return (first, last) if last.i - first.i >= MIN_TAIL_CONTENT_TOKENS else None
+
+    def _loose_clause(self, verb: Any) -> tuple[Any, Any] | None:
+        """A complement the parser hung elsewhere: "claimed at the time that she had turned over everything"
+        (a "that" clause a few words on, inside the cue's phrase), or "says the conflict, and its root cause,
+        remain" (an object and a verb with no subject of its own, which together are a clause)."""
+        for token in verb.subtree:
+            if token.i <= verb.i or token.i - verb.i > LOOSE_THAT_REACH:
+                continue
+            # "that" opens the clause as its marker, or (where the parser took "the time that ..." for a
+            # relative clause) as an adverb of it
+            if token.lower_ == "that" and token.dep_ in ("mark", "advmod") and self._is_clause(token.head) \
+                    and token.head.i > verb.i:
+                return token, token.head.right_edge
+        if self.lex.lemma_of(verb) in self.lex.speech_lemmas or self._shows_evidence(verb):
+            dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")),
+                        None)
+            conj = next((c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                         and dobj is not None and c.i > dobj.i
+                         and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)), None)
+            if conj is not None:
+                return dobj.left_edge, conj.right_edge
+        return None
+
+    def _shows_evidence(self, verb: Any) -> bool:
+        """A finding verb with evidence for its subject ("polls show", "records found", "data indicate")."""
+        if self.lex.lemma_of(verb) not in EVIDENCE_VERBS:
+            return False
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subject is not None and subject.lemma_.lower() in self.lex.evidence_nouns
 
     @staticmethod
     def _is_clause(token: Any) -> bool:
@@ -585,6 +783,15 @@ class _DocumentQuotes:
         return any(a <= pos < b for a, b in self.skip_lines)
 
 
+def _repeats_a_quote(text: str, quotes: list[Quote]) -> bool:
+    """Whether most of the content words of `text` are those of one of the quotes."""
+    words = {w for w in WORD.findall(text.lower()) if len(w) > 2}
+    if not words:
+        return False
+    return any(len(words & {w for w in WORD.findall(q.text.lower())}) >= HEADLINE_REPEAT_SHARE * len(words)
+               for q in quotes)
+
+
 def _deduplicate(quotes: list[Quote]) -> list[Quote]:
     """Drops a quote whose words were already quoted, and a partial quote repeating an earlier direct one."""
     seen: set[str] = set()
@@ -599,3 +806,31 @@ def _deduplicate(quotes: list[Quote]) -> list[Quote]:
             direct.append(key)
         kept.append(quote)
     return kept
+
+
+def _depth(token: Any) -> int:
+    """How many heads lie above a token in its parse (0 for the root; a large number for no token)."""
+    if token is None:
+        return 1 << 20
+    depth = 0
+    while token.head.i != token.i and depth < 64:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _marked_that(token: Any) -> bool:
+    """Whether a clause opens with "that" ("said that ...")."""
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+
+
+def _marked_as(token: Any) -> bool:
+    """Whether a clause opens with "as" ("as experts have pointed out")."""
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+
+
+def _is_work_title(text: str) -> bool:
+    """Whether quoted words are the title of a show, book or film: two to `MAX_TITLE_WORDS` words, every one
+    capitalised but the small words of titles ("Meet the Press", "Face the Nation", "State of the Union")."""
+    words = WORD.findall(text)
+    return 2 <= len(words) <= MAX_TITLE_WORDS and words[0][0].isupper() and all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words)

@@ -1,0 +1,196 @@
+"""Attributions beyond "X said" (issue 6, PolNeAR recall): transcripts, headline sources, beliefs, findings,
+judgements, noun cues, and the rules that keep them precise."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from detente.model import Document
+from detente.nlp.quote_cues import cue_forms, cue_lexicon
+from detente.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def quotes_pipeline():
+    """Paragraphs, parse and quotes only, so that these cases do not depend on the actors stage."""
+    return Pipeline(names=["prefilter", "parse", "quotes"])
+
+
+def run(pipeline, body: str, title: str | None = None) -> list:
+    return pipeline(Document(body=body, title=title, published="2016-10-01")).quotes
+
+
+def found(quotes) -> list[tuple[str, str, str | None]]:
+    """(kind, text, speaker words) of each quote."""
+    return [(q.kind, q.text, q.speaker and q.speaker.entity_text) for q in quotes]
+
+
+@pytest.mark.parametrize("body, kind, text, speaker", [
+    # the outermost cue reports: the spokesman announced the plan ("plans" is no cue of its own here)
+    ("In addition, the campaign plans to release more detailed medical records soon, a spokesman announced "
+     "Monday morning.", "indirect", "In addition, the campaign plans to release more detailed medical records soon",
+     "a spokesman"),
+    # "as X pointed out, ...": the clause the cue is set into
+    ("As many tax experts have pointed out, Mr. Trump is free to disclose his returns.", "indirect",
+     "Mr. Trump is free to disclose his returns", "many tax experts"),
+    # "calling for X to ...", which the parser makes an adverbial clause
+    ("Hillary Clinton is calling for the United States to step up military efforts against the Islamic State.",
+     "indirect", "the United States to step up military efforts against the Islamic State", "Hillary Clinton"),
+    # a finding: evidence as subject of "show"
+    ("Polling averages show Clinton with a lead in the low single digits.", "indirect",
+     "Clinton with a lead in the low single digits", "Polling averages"),
+    # a judgement with its reason, and a view cast "as" something
+    ("Obama blasted Trump for his disrespectful treatment of women.", "indirect",
+     "Trump for his disrespectful treatment of women", "Obama"),
+    ("Critics of the program see its renewal as an opportunity to fix its problems.", "indirect",
+     "its renewal as an opportunity to fix its problems", "Critics of the program"),
+    ("Trump talked about Mexican rapists and the wall at the rally.", "indirect",
+     "Mexican rapists and the wall", "Trump"),
+    # a frame closing the sentence reports what comes before it, however the parser hung it
+    ("Since Clinton has 2.5 million more votes than Sanders, superdelegates who back him would be going against "
+     "the will of the voters, Mook said.", "indirect", "Since Clinton has 2.5 million more votes than Sanders, "
+     "superdelegates who back him would be going against the will of the voters", "Mook"),
+    # a noun cue: the report's clause, said by the paper named with it
+    ("Clinton is seizing upon a New York Times report that Trump had a net loss of $915 million in 1995.",
+     "indirect", "that Trump had a net loss of $915 million in 1995", "New York Times"),
+    # spaCy lemmatises "recognizes" to "recognize"; the lexicon files it under "recognise"
+    ("This group recognizes that millions of people are still struggling to find good jobs.", "indirect",
+     "that millions of people are still struggling to find good jobs", "This group"),
+    # a "that" clause the parser hung on a prepositional phrase
+    ("Clinton claimed at the time that she had turned over everything work-related.", "indirect",
+     "that she had turned over everything work-related", "Clinton"),
+    # the subject of the adjectival passive a participle qualifies still speaks
+    ("Democrats were outraged by the announcement, saying that he provided so little detail.", "indirect",
+     "that he provided so little detail", "Democrats"),
+])
+def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
+    quotes = found(run(quotes_pipeline, body))
+    assert any(k == kind and t == text and speaker in (s or "") for k, t, s in quotes), quotes
+
+
+@pytest.mark.parametrize("body", [
+    # talking reports what it is about, not whom it is addressed to
+    "Trump talked to the reporters on the plane for an hour.",
+    # "seem" judges its subject, it names no one who holds a view
+    "Investor concern over the declines in subscribers seemed to be abating.",
+    # "see" without "as" or a "that" clause is no cue
+    "She saw the rally on television with her father.",
+    # generic "you" believes nothing
+    "If you think the plan will work, the numbers will disappoint.",
+])
+def test_no_attribution(quotes_pipeline, body):
+    assert [q for q in run(quotes_pipeline, body) if q.speaker is not None] == []
+
+
+def test_a_dateline_is_no_part_of_the_speaker(quotes_pipeline):
+    body = ("WASHINGTON (AP) — President Barack Obama on Tuesday accused Donald Trump of showering praise on "
+            "Vladimir Putin.")
+    speakers = [q.speaker.entity_text for q in run(quotes_pipeline, body) if q.speaker is not None]
+    assert speakers and all("WASHINGTON" not in s for s in speakers), speakers
+
+
+TRANSCRIPT = ("Partial transcript as follows:\n\n"
+              "\"WALLACE: Let’s start with breaking news on the debate story tonight.\n\n"
+              "\"PENCE: Well, look, Hillary Clinton apparently thinks this is an episode of a game show.\n\n"
+              "\"(CROSSTALK.)\n\n"
+              "\"WALLACE: If I may, sir, because we’ve got limited time.")
+
+
+def test_transcript_turns_are_direct_quotes_of_their_speakers(quotes_pipeline):
+    quotes = run(quotes_pipeline, TRANSCRIPT)
+    assert [(q.kind, q.cue, q.speaker.entity_text) for q in quotes] == [
+        ("direct", ":", "WALLACE"), ("direct", ":", "PENCE"), ("direct", ":", "WALLACE")]
+    assert quotes[1].text == "Well, look, Hillary Clinton apparently thinks this is an episode of a game show"
+    assert TRANSCRIPT[quotes[1].start:quotes[1].end] == quotes[1].text
+
+
+def test_a_quoted_turn_goes_on_until_the_next_speaker_or_a_stage_direction(quotes_pipeline):
+    body = ("\"PENCE: Well, look, Mark Cuban has been out there saying some pretty tough stuff.\n\n"
+            "\"But the truth is that Donald Trump has a unique way of communicating to the American people.\n\n"
+            "\"(CROSSTALK.)\n\n"
+            "\"WALLACE: Governor, I don’t want to interrupt, but I want to try to get on.\n\n"
+            "\"Follow Pam Key on Twitter @pamkeyNEN.\"")
+    quotes = run(quotes_pipeline, body)
+    assert [(q.speaker.entity_text, q.text) for q in quotes] == [
+        ("PENCE", "Well, look, Mark Cuban has been out there saying some pretty tough stuff. But the truth is that "
+                  "Donald Trump has a unique way of communicating to the American people"),
+        ("WALLACE", "Governor, I don’t want to interrupt, but I want to try to get on")]
+
+
+@pytest.mark.parametrize("body, text, speaker", [
+    # the speaker's name alone on a line, the words below it
+    ("JAKE TAPPER:\n\nDonald Trump released a video on Friday talking about racial healing.",
+     "Donald Trump released a video on Friday talking about racial healing", "JAKE TAPPER"),
+    ("EXCLUSIVE – STONE: I think the stakes are so high this year.", "I think the stakes are so high this year",
+     "STONE"),
+])
+def test_transcript_turn_forms(quotes_pipeline, body, text, speaker):
+    assert ("direct", text, speaker) in found(run(quotes_pipeline, body))
+
+
+@pytest.mark.parametrize("body", [
+    "VIDEO: Hillary and Obama and Biden all told the families the same story.",
+    "CLARIFICATION: The first sentence has been clarified to reflect the chairman's view.",
+    "The Latest: Sanders wins Minnesota Democratic caucuses.",
+])
+def test_labels_before_a_colon_are_no_speakers(quotes_pipeline, body):
+    assert [q for q in run(quotes_pipeline, body) if q.cue == ":"] == []
+
+
+def test_a_headline_names_its_source_before_a_colon(quotes_pipeline):
+    title = "Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ Clinton Camp"
+    body = title + ".\n\nOn Sunday Governor Mike Pence said the tweet was only meant to mock the Clinton camp."
+    quotes = [q for q in run(quotes_pipeline, body, title) if q.cue == ":"]
+    assert found(quotes) == [("indirect", "Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ Clinton Camp",
+                              "Pence")]
+
+
+def test_a_colon_in_a_body_paragraph_in_title_case_is_no_turn(quotes_pipeline):
+    body = "The senator said the bill was dead.\n\nStated Stone: the stakes are very high in this election."
+    assert [q for q in run(quotes_pipeline, body) if q.cue == ":"] == []
+
+
+@pytest.mark.parametrize("lemma, expected", [
+    ("recognize", "recognise"),
+    ("realize", "realise"),
+    ("emphasize", "emphasise"),
+    ("say", "say"),
+    ("walk", "walk"),
+])
+def test_lexicon_lemma_of_spelling_variants(lemma, expected):
+    assert cue_lexicon().lemma_of(SimpleNamespace(lemma_=lemma)) == expected
+
+
+def test_noun_cues_are_prefilter_words():
+    assert {"claim", "claims", "report", "statement", "statements", "belief"} <= cue_forms()
+
+
+@pytest.mark.parametrize("label", ["video", "the latest", "clarification", "editor's note"])
+def test_turn_labels_are_loaded(label):
+    assert label in cue_lexicon().turn_labels
+
+
+@pytest.mark.parametrize("body", [
+    "Pence said on CNN’s “State of the Union” that the campaign was doing well.",
+    "In his 2002 book, “Make Your Kid a Millionaire,” McKinley suggested saving early.",
+    "Conway acknowledged on NBC’s “Meet the Press” that Trump was trailing.",
+])
+def test_titles_of_works_are_not_quotes(quotes_pipeline, body):
+    assert [q for q in run(quotes_pipeline, body) if q.kind != "indirect"] == []
+
+
+def test_a_direct_quote_after_a_partial_one_continues_its_speaker(quotes_pipeline):
+    body = ('The answers to veteran suicides are "not meeting the demand," says Paul Rieckhoff, a veterans '
+            'advocate. "We often compare it to the early days of the AIDS crisis."')
+    quotes = [q for q in run(quotes_pipeline, body) if q.text.startswith("We often")]
+    assert [(q.kind, q.speaker and q.speaker.entity_text) for q in quotes] == [("direct", "Paul Rieckhoff")]
+
+
+def test_a_headline_repeating_a_quote_of_the_body_is_no_quote_of_its_own(quotes_pipeline):
+    title = "Lavrov: Russia Will Not Accept Any Deadline for Assad"
+    body = title + ".\n\nRussian Foreign Minister Sergei Lavrov said Russia will not accept any deadline for Assad."
+    quotes = run(quotes_pipeline, body, title)
+    assert [q for q in quotes if q.cue == ":"] == []
+    assert [q.text for q in quotes] == ["Russia will not accept any deadline for Assad"]
