@@ -194,3 +194,11 @@ def test_a_headline_repeating_a_quote_of_the_body_is_no_quote_of_its_own(quotes_
     quotes = run(quotes_pipeline, body, title)
     assert [q for q in quotes if q.cue == ":"] == []
     assert [q.text for q in quotes] == ["Russia will not accept any deadline for Assad"]
+
+
+def test_a_second_act_coordinated_into_the_reported_clause_is_the_speakers_own(quotes_pipeline):
+    body = ("Sudan has called for international mediators to join the talks and accused Ethiopia of endangering "
+            "its own dams downstream.")
+    assert sorted((q.cue, q.text, q.speaker and q.speaker.entity_text) for q in run(quotes_pipeline, body)) == [
+        ("accused", "Ethiopia of endangering its own dams downstream", "Sudan"),
+        ("called", "international mediators to join the talks", "Sudan")]
