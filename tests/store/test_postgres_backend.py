@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from detente.errors import DetenteError
+from detente.merging import event_records, merge_events
 from detente.model import Place
 from detente.store import open_store
 from detente.store.postgres_backend import _placeholders, redact, with_search_path
@@ -232,7 +233,12 @@ def test_two_processes_ingesting_overlapping_documents_store_each_exactly_once(t
             runs = store.runs()
             migrations = store.backend.fetchall("SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations")
             events_per_document = store.events().groupby("doc_id").size()
+            merged = store.merged_events()
     expected_ids = {make_document(n).id for n in range(DISTINCT_DOCUMENTS)}
+    # The two writers re-merged shared blocks one after the other: the result is one merge of everything stored.
+    expected_merged = merge_events(event_records(make_document(n).to_dict() for n in range(DISTINCT_DOCUMENTS)))
+    assert sorted(zip(merged["id"], merged["sources"])) == sorted((m.id, m.sources) for m in expected_merged)
+    assert counts["event_merges"] == counts["events"] and any(m.sources > 1 for m in expected_merged)
     assert len(documents) == DISTINCT_DOCUMENTS and set(documents["id"]) == expected_ids
     assert counts["events"] == EVENTS_PER_DOCUMENT * DISTINCT_DOCUMENTS
     assert (events_per_document == EVENTS_PER_DOCUMENT).all()
