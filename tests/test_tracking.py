@@ -143,3 +143,17 @@ def test_store_rows_with_labels_are_tracked_too():
 def test_undated_commitments_stay_pending():
     undated = {"what": "ceasefires", "by": [], "due": None, "precision": None}
     assert track([undated], ARTICLE_EVENTS, coverage_until="2030-01-01")[0]["status"] == "pending"
+
+
+@pytest.mark.parametrize("held, status", [
+    # the parties the mediator announced, coded by name in the report of the meeting
+    (event("x", "CONSULT", ["EGY GOV"], ["ETH GOV"], "2021-04-06", "occurred", "Kinshasa"), "kept"),
+    (event("x", "CONSULT", ["EGY GOV"], ["ETH GOV"], "2021-04-06", "occurred", "Addis Ababa"), "missed"),
+    (event("x", "ACCUSE", ["EGY GOV"], ["ETH GOV"], "2021-04-06", "occurred", "Kinshasa"), "missed"),
+])
+def test_a_meeting_a_mediator_announced_is_kept_by_a_meeting_at_the_town_it_named(held, status):
+    announced = {"what": "delegations meet in Kinshasa", "by": [entity("IGO GOV")], "due": "2021-04-06",
+                 "precision": "day", "firmness": "announced", "event_id": None, "category": ["CONSULT"],
+                 "published": "2021-04-05"}
+    (tracked,) = track([announced], [held], coverage_until="2021-06-01")
+    assert tracked["status"] == status

@@ -250,11 +250,32 @@ def matches(commitment: dict[str, Any], event: dict[str, Any], window: tuple[dat
         if not allowed & event_categories:
             return False
     wanted = _commitment_codes(commitment)
-    if wanted and not wanted & _event_codes(event):
+    if wanted and not wanted & _event_codes(event) \
+            and not _meeting_at_named_place(commitment, categories, place, event):
         return False
     if not wanted and not categories:
         return False  # nothing to match on: an undescribed commitment cannot be kept by chance
     return _places_agree(place, _event_place(event))
+
+
+# International organisations: when one is all a meeting commitment is bound to, it announced others' meeting.
+MEDIATOR_CODES = frozenset({"UNO", "EUR", "IGO", "NGO"})
+
+
+def _meeting_at_named_place(commitment: dict[str, Any], categories: set[str], place: Any,
+                            event: dict[str, Any]) -> bool:
+    """A meeting an international organisation announced for others ("the AU said the delegations would meet in
+    Kinshasa on Tuesday") is kept by a meeting held at the town it names, whoever its parties were."""
+    if "CONSULT" not in categories or "CONSULT" not in _categories(event) \
+            or not _commitment_codes(commitment) <= MEDIATOR_CODES:
+        return False
+    held_at, _ = _place_key(_event_place(event))
+    wanted_at, _ = _place_key(place)
+    if not held_at:
+        return False
+    if wanted_at:
+        return wanted_at == held_at
+    return re.search(rf"\b{re.escape(held_at)}\b", str(commitment.get("what") or "").lower()) is not None
 
 
 def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]],

@@ -219,3 +219,9 @@ def test_seed_article_plans_bind_the_support_group(coded_seed):
 
 def test_seed_article_has_one_commitment_for_the_december_meeting(coded_seed):
     assert [c.due for c in coded_seed.commitments].count("2015-12-18") == 1
+
+
+def test_a_verb_coordinated_in_another_form_is_a_commitment_of_its_own(pipeline):
+    doc = pipeline(Document(body="The African Union said the delegations would meet in Kinshasa on Tuesday and hoped "
+                                 "to reach a binding agreement by June.", published="2021-04-05"))
+    assert sorted(c.what for c in doc.commitments) == ["delegations meet in Kinshasa", "reach a binding agreement"]

@@ -545,6 +545,13 @@ def _description_tokens(head, exclude: set[int]) -> list:
         while node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ == "NOUN":
             node = node.head.head
         return _subtree(node, exclude, drop=frozenset({"relcl", "acl", "punct", "appos"}))
+    # A verb coordinated in another form is a separate act ("would meet in Kinshasa and hoped to reach ..."),
+    # with a commitment of its own where it names one; "meet and sign" stays one action.
+    other_acts = [c for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.tag_ != head.tag_]
+    if other_acts:
+        first_act = min(c.i for c in other_acts)
+        exclude = exclude | {c.i for c in other_acts} | {c.i for c in head.children if c.dep_ == "cc"
+                                                         and c.i < first_act and c.i > head.i}
     tokens = _subtree(head, exclude, drop=DROP_DEPS)
     subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and head.dep_ in ("xcomp", "advcl", "acl") and head.head.i != head.i:
