@@ -201,3 +201,10 @@ def test_implied_internal_recipient_has_no_span_of_its_own(parser):
     [recipient] = event.recipient
     assert (recipient.code, recipient.rule, recipient.entity_text, recipient.start) == \
         ("RUS", "internal event", "", None)
+
+
+def test_the_source_named_after_an_event_is_not_its_recipient(pipeline):
+    """"..., African Union officials said": the parser hangs "said" on the event verb; its subject reports."""
+    doc = pipeline(Document(body="Egypt and Ethiopia agreed on Sunday to resume talks on the dam, African Union "
+                                 "officials said, after months of deadlock.", published="2021-04-05"))
+    assert summary(doc) == [("AGREE", ["EGY GOV", "ETH GOV"], [], "occurred")]

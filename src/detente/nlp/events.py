@@ -75,7 +75,7 @@ EMBEDDED_PENALTY = 0.15
 PLACED_ACTOR_RULES = ("uncoded noun phrase, country of the event place",
                       "unnamed actor, country of the event place")
 # Dependents that open a clause of their own, and the subject relations that show it has its own actor.
-CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "relcl", "csubj", "pcomp"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "relcl", "csubj", "pcomp", "parataxis"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 
 
