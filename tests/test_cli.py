@@ -114,6 +114,10 @@ def test_ingest_examples_then_reingest_stores_nothing_new(tmp_path):
 
     code, text = run("show", "--db", db, "demo-nile-1", "--no-color")
     assert code == 0 and "Egypt and Ethiopia agree" in text and "events (" in text
+    # stances and commitments read as sentences, commitments with their tracked status: the meeting the
+    # African Union announced for Tuesday was held in Kinshasa, as the next article reports
+    assert "Sameh Shoukry (EGY GOV) against: unilateral filling of the reservoir" in text
+    assert "African Union (IGO GOV) announced: delegations meet in Kinshasa, due 2021-04-06 (day) - kept by" in text
     assert run("show", "--db", db, "no-such-document")[0] == 2
 
 

@@ -207,6 +207,8 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args, read_only=True) as store:
         record = store.document(args.doc_id)
+        if record is not None and record.get("commitments"):
+            _track_commitments(record, store)
     if record is None:
         raise UsageError("E206", doc_id=args.doc_id, db=store.backend.path)
     if args.json:
@@ -214,6 +216,18 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     else:
         render.show_document(record, out, color=None if not args.no_color else False)
     return 0
+
+
+def _track_commitments(record: dict, store) -> None:
+    """Give the document's commitments their status against every stored event (kept, missed or pending), as
+    `detente commitments` does, instead of the "pending" they were stored with."""
+    from detente.tracking import track_store
+
+    tracked = {(c.get("evidence") or {}).get("start"): c for c in track_store(store) if c.get("doc_id") == record["id"]}
+    for commitment in record["commitments"]:
+        found = tracked.get((commitment.get("evidence") or {}).get("start"))
+        if found is not None:
+            commitment["status"], commitment["kept_by"] = found["status"], found.get("kept_by")
 
 
 def cmd_pipeline(args: argparse.Namespace, out: TextIO) -> int:

@@ -111,13 +111,30 @@ def show_document(record: dict, out: TextIO, color: bool | None = None) -> None:
         speaker = quote.get("speaker") or {}
         who = speaker.get("identifier_text") or speaker.get("entity_text") or "?"
         out.write(f"  {who} ({_label(speaker) if speaker else '-'}), {quote['kind']}: \"{quote['text']}\"\n")
-    for name in ("stances", "commitments"):
-        items = record.get(name, [])
-        if items:
-            out.write(f"{name} ({len(items)})\n")
-            for item in items:
-                out.write("  " + json.dumps({k: v for k, v in item.items() if k != "evidence"},
-                                            ensure_ascii=False) + "\n")
+    stances = record.get("stances", [])
+    if stances:
+        out.write(f"stances ({len(stances)})\n")
+        for stance in stances:
+            out.write(f"  {_who(stance.get('holder'))} {stance.get('polarity', '?')}: {stance.get('issue')}"
+                      f"  [{stance.get('issue_key')}]\n")
+    commitments = record.get("commitments", [])
+    if commitments:
+        out.write(f"commitments ({len(commitments)})\n")
+        for commitment in commitments:
+            bound = ", ".join(_who(e) for e in commitment.get("by") or []) or "?"
+            due = commitment.get("due") or "no date"
+            precision = f" ({commitment['precision']})" if commitment.get("precision") else ""
+            kept = f" by {commitment['kept_by']}" if commitment.get("kept_by") else ""
+            out.write(f"  {bound} {commitment.get('firmness', '?')}: {commitment.get('what')}, due {due}{precision}"
+                      f" - {commitment.get('status', 'pending')}{kept}\n")
+
+
+def _who(entity: dict | None) -> str:
+    """'Name (CODE SECTOR)' of an entity record, or its label alone when it has no name."""
+    if not entity:
+        return "?"
+    name = entity.get("identifier_text") or entity.get("entity_text")
+    return f"{name} ({_label(entity)})" if name else _label(entity)
 
 
 def entity_label(entity: dict) -> str:
