@@ -157,3 +157,10 @@ def test_a_meeting_a_mediator_announced_is_kept_by_a_meeting_at_the_town_it_name
                  "published": "2021-04-05"}
     (tracked,) = track([announced], [held], coverage_until="2021-06-01")
     assert tracked["status"] == status
+
+
+def test_a_commitment_that_names_no_kind_of_act_is_not_kept_by_any_event_of_its_party():
+    fill = {"what": "fill the reservoir", "by": [entity("ETH GOV")], "due": "2021-07", "precision": "month",
+            "firmness": "announced", "event_id": None, "published": "2021-04-08"}
+    accusation = event("x", "ACCUSE", ["EGY GOV"], ["ETH GOV"], "2021-04-08", "occurred")
+    assert statuses(track([fill], [accusation], coverage_until="2021-04-08")) == [("pending", None)]

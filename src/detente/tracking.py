@@ -244,17 +244,15 @@ def matches(commitment: dict[str, Any], event: dict[str, Any], window: tuple[dat
     day = _event_day(event)
     if day is None or not window[0] <= day <= window[1] + timedelta(days=GRACE_DAYS):
         return False
-    event_categories = _categories(event)
-    if categories:
-        allowed = set().union(*(compatible_categories().get(c, frozenset([c])) for c in categories))
-        if not allowed & event_categories:
-            return False
+    if not categories:
+        return False  # nothing says what act would keep it ("fill the reservoir"): any event of its party won't
+    allowed = set().union(*(compatible_categories().get(c, frozenset([c])) for c in categories))
+    if not allowed & _categories(event):
+        return False
     wanted = _commitment_codes(commitment)
     if wanted and not wanted & _event_codes(event) \
             and not _meeting_at_named_place(commitment, categories, place, event):
         return False
-    if not wanted and not categories:
-        return False  # nothing to match on: an undescribed commitment cannot be kept by chance
     return _places_agree(place, _event_place(event))
 
 
