@@ -74,6 +74,7 @@ from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, Attribution, C
 from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, find_quote_spans,
                                      title_and_caption_lines, transcript_turns)
 from detente.nlp.quote_speakers import OTHER_PRONOUNS, SpeakerResolver
+from detente.nlp.syntax import is_finite, is_misplaced_act, misplaced_acts
 from detente.pipeline import component
 from detente.settings import Settings
 
@@ -120,8 +121,6 @@ LOOSE_THAT_REACH = 10
 # An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
 # ("denied it", "wrote that") say nothing.
 MIN_OBJECT_TOKENS = 2
-# Penn tags of finite verbs.
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # A headline quote whose content words are at least this share of one body quote's words repeats it.
 HEADLINE_REPEAT_SHARE = 0.6
 # A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
@@ -426,11 +425,11 @@ class _DocumentQuotes:
     def _from_verb(self, sentence: Sentence, verb: Any) -> Attribution:
         """Cue and speaker of a cue verb: its subject, or the subject of the verb it depends on."""
         head, subject = verb, None
-        if verb.dep_ == "conj" and _finite(verb) and not _finite(verb.head):
+        if is_misplaced_act(verb):
             # "Sudan has called for mediators to join the talks and accused Ethiopia": hung on "join", the finite
             # "accused" shares the subject of the finite verb above it, not the mediators'.
             above = verb.head
-            while above.head.i != above.i and not _finite(above):
+            while above.head.i != above.i and not is_finite(above):
                 above = above.head
             head = above if above.pos_ in ("VERB", "AUX") else verb
         for _ in range(4):
@@ -583,8 +582,7 @@ class _DocumentQuotes:
         """The indirect quote of a cue verb reporting the tokens first..last (less a frame inside them)."""
         # A finite verb the parser coordinated with the reported clause's non-finite one is the speaker's next
         # act, not part of what was said ("called for mediators to join the talks and accused Ethiopia").
-        acts = [t for t in first.doc[first.i:last.i + 1] if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
-                and _finite(t) and not _finite(t.head) and t.head.i >= first.i]
+        acts = [t for t in misplaced_acts(first.doc[first.i:last.i + 1]) if t.head.i >= first.i]
         if acts:
             last = first.doc[max(first.i, min(a.left_edge.i for a in acts) - 1)]
         while last.i > first.i and (last.is_punct or last.dep_ == "cc"):
@@ -796,12 +794,6 @@ class _DocumentQuotes:
 
     def _skipped(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.skip_lines)
-
-
-def _finite(verb: Any) -> bool:
-    """Whether a verb is finite by its tag or by a finite auxiliary ("has called", "was told")."""
-    return verb.tag_ in FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS
-                                           for c in verb.children)
 
 
 def _repeats_a_quote(text: str, quotes: list[Quote]) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from detente.model import Document, Entity, Event, Quote, Sentence, Stance
+from detente.nlp.syntax import misplaced_acts
 from detente.pipeline import component
 from detente.settings import Settings
 
@@ -233,10 +234,6 @@ def _strip_determiner(text: str) -> str:
     return ARTICLE.sub("", text)
 
 
-# Penn tags of finite verbs.
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-
-
 def phrase_tokens(trigger, table: IssueTable, trigger_words: frozenset[str] = frozenset()) -> list:
     """The tokens of the issue a stance trigger governs: its right-hand subtree, cut at clause boundaries."""
     right = [t for t in trigger.subtree if t.i > trigger.i]
@@ -257,8 +254,7 @@ def phrase_tokens(trigger, table: IssueTable, trigger_words: frozenset[str] = fr
     # The parser often hangs that verb on the issue's own verb instead; a finite verb coordinated with a
     # non-finite one ("to join ... and accused") shows it.
     acts = [child for child in trigger.children if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")]
-    acts += [t for t in right if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.tag_ in FINITE_TAGS
-             and t.head.tag_ not in FINITE_TAGS]
+    acts += misplaced_acts(right)
     next_act = min((t.i for act in acts for t in act.subtree), default=None)
     kept = []
     for token in right:
