@@ -221,11 +221,11 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 def _track_commitments(record: dict, store) -> None:
     """Give the document's commitments their status against every stored event (kept, missed or pending), as
     `detente commitments` does, instead of the "pending" they were stored with."""
-    from detente.tracking import track_store
+    from detente.tracking import tracked_by_evidence
 
-    tracked = {(c.get("evidence") or {}).get("start"): c for c in track_store(store) if c.get("doc_id") == record["id"]}
+    tracked = tracked_by_evidence(store)
     for commitment in record["commitments"]:
-        found = tracked.get((commitment.get("evidence") or {}).get("start"))
+        found = tracked.get((record["id"], (commitment.get("evidence") or {}).get("start")))
         if found is not None:
             commitment["status"], commitment["kept_by"] = found["status"], found.get("kept_by")
 

@@ -326,3 +326,8 @@ def track_store(store) -> list[dict[str, Any]]:
         events.append(record)
     dates = [d[:10] for d in published.values() if d and d[:4].isdigit()]
     return track(commitments, events, max(dates)) if dates else commitments
+
+
+def tracked_by_evidence(store) -> dict[tuple[str, int | None], dict[str, Any]]:
+    """`track_store`'s commitments keyed by (document id, evidence start), to give stored rows their status."""
+    return {(c["doc_id"], (c.get("evidence") or {}).get("start")): c for c in track_store(store)}

@@ -313,10 +313,10 @@ def list_commitments(request: Request, status: FilterText = None, due_before: Is
                      due_after: IsoDate = None, doc_id: FilterText = None,
                      limit: PageSize = 500) -> dict[str, Any]:
     """Commitments, earliest due first, tracked against every stored event: kept, missed or pending."""
-    from detente.tracking import track_store
+    from detente.tracking import tracked_by_evidence
 
     store = _store(request)
-    tracked = {(c["doc_id"], (c.get("evidence") or {}).get("start")): c for c in track_store(store)}
+    tracked = tracked_by_evidence(store)
     rows = []
     for row in _rows(store.commitments(due_before=due_before, due_after=due_after, doc_id=doc_id,
                                        as_arrow=True)):
