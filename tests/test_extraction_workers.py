@@ -63,13 +63,6 @@ def _die_on_second_article(docs):
 _real_code_chunk = extraction._code_chunk
 
 
-@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
-def test_a_killed_worker_neither_hangs_nor_loses_documents(corpus, pipeline, monkeypatch):
-    monkeypatch.setattr(extraction, "_code_chunk", _die_on_second_article)
-    monkeypatch.setattr(pipeline, "doc_batch_size", 1)
-    one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
-    two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
-    assert two == one
 
 
 def _stored(db: str) -> tuple[list, list, list]:
@@ -121,8 +114,12 @@ class _PoolBrokenOnSecondSubmit(extraction.ProcessPoolExecutor):
 
 
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked")
-def test_a_pool_found_broken_at_submit_still_codes_everything_in_order(corpus, pipeline, monkeypatch):
-    monkeypatch.setattr(extraction, "ProcessPoolExecutor", _PoolBrokenOnSecondSubmit)
+@pytest.mark.parametrize("attribute, failing", [
+    ("_code_chunk", _die_on_second_article),  # a worker killed while coding
+    ("ProcessPoolExecutor", _PoolBrokenOnSecondSubmit),  # the pool found broken when handing out a chunk
+])
+def test_a_dead_worker_neither_hangs_nor_loses_documents(corpus, pipeline, monkeypatch, attribute, failing):
+    monkeypatch.setattr(extraction, attribute, failing)
     monkeypatch.setattr(pipeline, "doc_batch_size", 1)
     one = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=1)]
     two = [d.to_dict() for d in extract_documents([corpus], published="2005-01-01", workers=2)]
