@@ -40,6 +40,11 @@ import yaml
 DAY_WINDOW_DAYS = 1
 # An event with no time expression is dated by publication; news reports an event within a few days.
 PUBLICATION_WINDOW_DAYS = 3
+# Two reports that can merge have periods at most this far apart (day-dated ones `DAY_WINDOW_DAYS`; all others
+# overlap), and every link the clustering makes joins two such reports.  So a block falls apart into
+# independent stretches of time wherever its reports leave a wider gap, and a store re-merges only the stretch
+# around new reports (store/merges.py).
+LINK_REACH = timedelta(days=max(DAY_WINDOW_DAYS, PUBLICATION_WINDOW_DAYS))
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "publication": 5, "unknown": 6}
 # The fields a merged event copies from its representative mention.
@@ -132,7 +137,14 @@ def merge_events(events: Iterable[Mapping[str, Any]]) -> list[MergedEvent]:
 def block_key(record: Mapping[str, Any]) -> str:
     """A short key for the block an event record (with doc_id and published) falls into: reports can merge
     only within a block, so a store that keeps this key re-merges just the blocks new reports touch."""
-    return hashlib.sha1(repr(_canonical(_mention(record).block)).encode()).hexdigest()[:16]
+    return placement(record)[0]
+
+
+def placement(record: Mapping[str, Any]) -> tuple[str, tuple[date, date] | None]:
+    """An event record's block key and the first and last day its date allows (None: no date to compare,
+    so it never merges); a store keeps both to find the reports a new one can reach."""
+    mention = _mention(record)
+    return hashlib.sha1(repr(_canonical(mention.block)).encode()).hexdigest()[:16], mention.period
 
 
 def _canonical(value: Any) -> Any:
@@ -287,7 +299,7 @@ def _components(mentions: list[_Mention]) -> list[list[_Mention]]:
     # Any compatible pair starts no further apart than the widest period plus the day window, so the inner loop
     # stops there instead of running over the whole block.
     reach = max((m.period[1] - m.period[0] for m in ordered if m.period), default=timedelta(0))
-    reach += timedelta(days=max(DAY_WINDOW_DAYS, PUBLICATION_WINDOW_DAYS))
+    reach += LINK_REACH
     for i, a in enumerate(ordered):
         if a.period is None:
             continue

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import pytest
 
-from detente.merging import event_records, merge_events
+from detente.merging import block_key, event_records, merge_events
 from detente.model import Document, Entity, Event, Place
-from detente.store import open_store, schema
-from detente.store.repository import Store
+from detente.store import merges, open_store, schema
 
 MOSCOW = Place(text="Moscow", start=0, end=6, name="Moscow", country="RUS", geonameid=524901, feature="PPLC")
 
@@ -104,11 +104,12 @@ def test_merged_event_filters(store, filters, count):
 def test_opening_a_store_from_before_merged_events_merges_what_it_holds(db, monkeypatch):
     # write a store at schema version 2: no merged-event tables, no block column, one source per report
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-    monkeypatch.setattr(Store, "_remerge", lambda self, keys: None)
+    monkeypatch.setattr(merges, "remerge_new", lambda backend, reports: None)
     with open_store(db) as store:
         insert = store.backend.insert_rows
         store.backend.insert_rows = lambda table, columns: insert(
-            table, {name: values for name, values in columns.items() if name != "block_key"})
+            table, {name: values for name, values in columns.items()
+                    if name not in ("block_key", "merge_from", "merge_to")})
         store.write_batch(FIVE_OUTLETS + UNRELATED, None)
         assert store.schema_version() == 2
     monkeypatch.undo()
@@ -116,3 +117,60 @@ def test_opening_a_store_from_before_merged_events_merges_what_it_holds(db, monk
         assert store.schema_version() == schema.LATEST_VERSION
         assert sorted(store.merged_events()["sources"]) == [2, 5]
         assert sorted(store.events()["sources"]) == [2, 2, 5, 5, 5, 5, 5]
+
+
+def test_opening_a_store_from_before_merging_periods_fills_them_and_keeps_merging_right(db, monkeypatch):
+    # a store at schema version 4: its reports have blocks but no periods (its merged events, left out here,
+    # are recomputed on opening anyway)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:4])
+    monkeypatch.setattr(merges, "placement_columns", lambda record: {"block_key": block_key(record)})
+    monkeypatch.setattr(merges, "remerge_new", lambda backend, reports: None)
+    with open_store(db) as store:
+        store.write_batch(FIVE_OUTLETS[:3], None)
+        assert store.schema_version() == 4
+    monkeypatch.undo()
+    with open_store(db) as store:
+        assert store.schema_version() == schema.LATEST_VERSION
+        unfilled = store.backend.fetchall("SELECT count(*) FROM events WHERE merge_from IS NULL")[0][0]
+        assert unfilled == 0
+        store.write_batch(FIVE_OUTLETS[3:] + UNRELATED, None)  # later reports find the earlier ones
+        assert sorted(store.merged_events()["sources"]) == [2, 5]
+
+
+def _episodes(count: int) -> list[Document]:
+    """A year of one dyad's talks: rounds a fortnight or more apart, each reported over a few days by several
+    outlets, some vaguely (the week, the month, no date)."""
+    rng = random.Random(11)
+    docs = []
+    start = date(2015, 1, 5)
+    for episode in range(count):
+        held = start + timedelta(days=episode * 16 + rng.randint(0, 2))
+        for outlet in range(rng.randint(2, 5)):  # at most five reports a round
+            published = held + timedelta(days=rng.randint(0, 2))
+            kind = rng.choice(["day", "day", "week", "publication"])
+            when = {"day": held.isoformat(), "week": held.strftime("%G-W%V"),
+                    "publication": published.isoformat()}[kind]
+            docs.append(report(f"Outlet {episode}-{outlet}", published.isoformat(), actor="ISR", recipient="PSE",
+                               date=when, precision=kind))
+    return docs
+
+
+def test_a_long_block_re_merged_window_by_window_equals_one_merge(store, monkeypatch):
+    docs = _episodes(20)
+    shuffled = random.Random(3).sample(docs, len(docs))
+    loaded = []
+
+    def counting(reports):
+        reports = list(reports)
+        loaded.append(len(reports))
+        return merge_events(reports)
+
+    monkeypatch.setattr(merges.merging, "merge_events", counting)
+    for start in range(0, len(shuffled), 4):
+        store.write_batch(shuffled[start:start + 4], None)
+    expected = merge_events(event_records(d.to_dict() for d in docs))
+    assert merged_rows(store) == sorted((m.id, m.sources, len(m.mentions)) for m in expected)
+    assert len({m.id for m in expected}) > 5  # the block holds many merged events, not one
+    # each batch read at most the rounds of talks its four reports belong to (five reports a round at most),
+    # never the whole block
+    assert max(loaded) <= 4 * 5 < len(docs)

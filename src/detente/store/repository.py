@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
-from detente import merging
 from detente.errors import DetenteError, UsageError
 from detente.model import Document, Entity, Rejection
-from detente.store import schema
+from detente.store import merges, schema
 from detente.tracking import period
 
 # A filter value of three capital letters, optionally followed by a sector ("RUS", "RUS GOV"), is a PLOVER
@@ -114,8 +113,8 @@ def open_store(db: str | os.PathLike, read_only: bool = False) -> Store:
                 )
         else:
             applied = schema.migrate(backend)
-            if 3 in applied and 1 not in applied:
-                Store(backend).rebuild_merges()  # a store from before merged events: merge what it holds
+            if {3, 5} & set(applied) and 1 not in applied:
+                Store(backend).rebuild_merges()  # a store from before merged events or their periods
     except BaseException:
         backend.close()
         raise
@@ -228,7 +227,9 @@ class Store:
                 result.stored_ids.append(doc.id)
             for table, columns in rows.tables.items():
                 self.backend.insert_rows(table, columns)
-            self._remerge(set(rows.tables.get("events", {}).get("block_key", [])))
+            merges.remerge_new(self.backend, [{**event, "doc_id": doc.id, "published": doc.published}
+                                              for doc, record in zip(fresh, records) if doc.id in inserted
+                                              for event in record["events"]])
             if run_id is not None:
                 self.backend.execute(
                     "UPDATE ingest_runs SET batches = batches + 1, stored = stored + ?,"
@@ -265,53 +266,11 @@ class Store:
                 "signature": [s for _, _, s in rows]})
 
     def rebuild_merges(self) -> int:
-        """Recompute every event's merging block and all merged events from the stored reports (for a store
-        written before merged events existed); returns the number of merged events."""
+        """Recompute every report's merging block and period and all merged events from the stored reports
+        (for a store written before they were kept); returns the number of merged events."""
         self._check_writable()
         with self.backend.transaction():
-            rows = self.backend.fetchall(
-                "SELECT e.doc_id, e.position, e.record, d.published FROM events e JOIN documents d ON d.id = e.doc_id")
-            keys: set[str] = set()
-            for doc_id, position, record, published in rows:
-                key = merging.block_key({**json.loads(record), "doc_id": doc_id, "published": published})
-                self.backend.execute("UPDATE events SET block_key = ? WHERE doc_id = ? AND position = ?",
-                                     (key, doc_id, position))
-                keys.add(key)
-            self._remerge(keys)
-        return self.backend.fetchall("SELECT count(*) FROM merged_events")[0][0]
-
-    def _remerge(self, block_keys: set[str]) -> None:
-        """Replace the merged events of the given blocks with a fresh merge of every report stored in them.
-
-        Reports merge only within a block, so this gives what merging the whole store at once would
-        (merging.py), at the cost of the touched blocks alone.  Runs inside the caller's transaction under
-        the "merging" lock, so concurrent writers re-merge one after the other.
-        """
-        if not block_keys:
-            return
-        self.backend.lock("merging")
-        keys = sorted(block_keys)
-        reports = []
-        for chunk in _chunks(keys):
-            marks = ", ".join("?" * len(chunk))
-            for record, doc_id, published in self.backend.fetchall(
-                    "SELECT e.record, e.doc_id, d.published FROM events e JOIN documents d ON d.id = e.doc_id"
-                    f" WHERE e.block_key IN ({marks})", chunk):
-                reports.append({**json.loads(record), "doc_id": doc_id, "published": published})
-            self.backend.execute(f"DELETE FROM merged_events WHERE block_key IN ({marks})", chunk)
-            self.backend.execute(f"DELETE FROM event_merges WHERE block_key IN ({marks})", chunk)
-        rows = _TableRows()
-        for merged_event in merging.merge_events(reports):
-            key = merging.block_key(merged_event.records[0])
-            _add_merged_rows(rows, merged_event, key)
-        for table, columns in rows.tables.items():
-            self.backend.insert_rows(table, columns)
-        for chunk in _chunks(keys):
-            marks = ", ".join("?" * len(chunk))
-            self.backend.execute(
-                "UPDATE events SET sources = m.sources FROM event_merges x, merged_events m"
-                " WHERE m.id = x.merged_id AND x.doc_id = events.doc_id AND x.event_id = events.event_id"
-                f" AND events.block_key IN ({marks})", chunk)
+            return merges.rebuild(self.backend)
 
     def _insert_documents(self, docs: list[Document], records: list[dict[str, Any]], run_id: int | None,
                           now: datetime) -> list[str]:
@@ -728,8 +687,8 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
             sources=event.sources, place_name=place.name if place else None,
             place_country=place.country if place else None, place_lat=_float(place.lat) if place else None,
             place_lon=_float(place.lon) if place else None, record=_json(record["events"][position]),
-            block_key=merging.block_key({**record["events"][position], "doc_id": doc.id,
-                                         "published": doc.published}),
+            **merges.placement_columns({**record["events"][position], "doc_id": doc.id,
+                                        "published": doc.published}),
         )
     for position, quote in enumerate(doc.quotes):
         speaker = quote.speaker
@@ -778,26 +737,6 @@ def _add_coded_rows(rows: _TableRows, doc: Document, record: dict[str, Any]) -> 
             identifier_text=mention.identifier_text, office=mention.office, org=mention.org,
             start_offset=mention.start, end_offset=mention.end,
         )
-
-
-def _add_merged_rows(rows: _TableRows, merged_event: merging.MergedEvent, key: str) -> None:
-    """Add the `merged_events` row of one merged event and the `event_merges` rows linking its reports."""
-    event = merged_event.event
-    place = event.get("event_loc") or {}
-    span = period(event.get("date")) or period(merged_event.first_reported)
-    categories = event.get("event") or []
-    rows.add(
-        "merged_events", id=merged_event.id, block_key=key, event_type=categories[0] if categories else None,
-        actor_codes=sorted({a["code"] for a in event.get("actor") or [] if a.get("code")}),
-        recipient_codes=sorted({r["code"] for r in event.get("recipient") or [] if r.get("code")}),
-        date=event.get("date"), event_date=span[0] if span else None,
-        date_precision=event.get("date_precision"), status=event.get("status"),
-        place_name=place.get("name"), place_country=place.get("country"), sources=merged_event.sources,
-        mentions=len(merged_event.mentions), first_reported=merged_event.first_reported,
-        last_reported=merged_event.last_reported, record=_json(merged_event.to_dict()),
-    )
-    for event_id, doc_id in merged_event.mentions:
-        rows.add("event_merges", merged_id=merged_event.id, block_key=key, doc_id=doc_id, event_id=event_id)
 
 
 def _code(value: str | None) -> str | None:

@@ -137,6 +137,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TABLE document_signatures (
             doc_id VARCHAR PRIMARY KEY, scheme VARCHAR NOT NULL, published VARCHAR, signature BYTEA)""",
     )),
+    # Each report's period (the first and last day its date allows) beside its block, so new reports re-merge
+    # only the stretch of their block within reach of them in time (store/merges.py), not the whole block.
+    # Rows stored before this version get their periods when the store is opened (Store.rebuild_merges).
+    Migration(5, "merging periods", (
+        "ALTER TABLE events ADD COLUMN merge_from DATE",
+        "ALTER TABLE events ADD COLUMN merge_to DATE",
+        "CREATE INDEX events_block_period ON events (block_key, merge_from)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
