@@ -77,6 +77,32 @@ def test_merge_events_sources(records, sources):
     assert sum(len(m.mentions) for m in merged) == len(records)  # every mention kept for provenance
 
 
+def test_a_war_reported_every_day_stays_an_event_a_day_not_one_event():
+    days = [f"2015-12-{day:02d}" for day in range(1, 21)]
+    records = [report(f"{outlet}{day}", day, "ISR", "PSE", "ASSAULT", date=day) for day in days for outlet in "ab"]
+    records += [report(f"u{day}", day, "ISR", "PSE", "ASSAULT", precision="publication") for day in days[:10]]
+    merged = merge_events(records)
+    spans = [{r["date"] for r in m.records if r["date_precision"] == "day"} for m in merged]
+    assert all(len(span) <= 3 for span in spans)  # a main day and at most the day on each side
+    assert len(merged) >= len(days) // 3
+    assert sum(m.sources for m in merged) == len(records)
+
+
+@pytest.mark.parametrize(("reported", "events"), [
+    # three outlets date the strike Tuesday, one Wednesday: one event
+    ({"2015-12-15": 3, "2015-12-16": 1}, 1),
+    # two days reported alike, then a third: the second joins the first, the third stands alone
+    ({"2015-12-15": 2, "2015-12-16": 2, "2015-12-17": 2}, 2),
+    # the busiest day takes in both neighbours
+    ({"2015-12-15": 1, "2015-12-16": 4, "2015-12-17": 1}, 1),
+])
+def test_neighbouring_days_join_the_most_reported_day(reported, events):
+    records = [report(f"{day}-{n}", day, "ISR", "PSE", "ASSAULT", date=day)
+               for day, count in reported.items() for n in range(count)]
+    assert len(merge_events(records)) == events
+    assert len(merge_events(list(reversed(records)))) == events
+
+
 def test_merged_event_fields():
     (merged,) = merge_events(FIVE_OUTLETS)
     assert merged.id == merged_event_id("a", "a-e0")

@@ -14,10 +14,11 @@ Two reports are of the same event when
 - their places are the same, or one is missing, or one is the country the other lies in.
 
 Clustering is done so that the result depends only on the set of reports, never their order: within a block of
-reports sharing participants, category group and status class, day-dated reports are joined into connected
-components; each coarser report (week, month, publication date) is then attached to the nearest compatible
-day-dated cluster, so a vague "talks this month" cannot bridge two distinct meetings; coarse reports with no such
-cluster form components of their own.  `assign_incrementally` recomputes only the blocks that new reports
+reports sharing participants, category group and status class, day-dated reports of one day form units, and a
+unit joins a neighbouring day's unit only when that one is the most reported around it (`_bounded_clusters`), so
+daily reports of a long war stay one event a day rather than chaining into one; each coarser report (week,
+month, publication date) is then attached to the nearest compatible day-dated cluster, so a vague "talks this
+month" cannot bridge two distinct meetings; coarse reports with no such cluster are grouped the same bounded way.  `assign_incrementally` recomputes only the blocks that new reports
 touch, which gives exactly the batch result.
 """
 
@@ -316,10 +317,10 @@ def _components(mentions: list[_Mention]) -> list[list[_Mention]]:
 
 
 def _cluster_block(mentions: list[_Mention]) -> list[list[_Mention]]:
-    """Clusters of one block: day-dated components, coarse reports attached to the nearest, the rest joined."""
+    """Clusters of one block: day-dated events, coarse reports attached to the nearest, the rest grouped."""
     dated = [m for m in mentions if m.precision == "day"]
     coarse = [m for m in mentions if m.precision != "day"]
-    clusters = [sorted(c, key=lambda m: m.sort_key) for c in _components(dated)]
+    clusters = [sorted(c, key=lambda m: m.sort_key) for c in _bounded_clusters(dated)]
     clusters.sort(key=lambda c: c[0].sort_key)
     unattached: list[_Mention] = []
     attached: dict[int, list[_Mention]] = defaultdict(list)
@@ -330,8 +331,61 @@ def _cluster_block(mentions: list[_Mention]) -> list[list[_Mention]]:
         else:
             attached[best].append(mention)
     result = [cluster + attached.get(i, []) for i, cluster in enumerate(clusters)]
-    result.extend(_components(unattached))
+    result.extend(_bounded_clusters(unattached))
     return result
+
+
+def _bounded_clusters(mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Reports grouped into events that cannot chain across time.
+
+    Reports of the same date (day, or publication day for undated ones) that can merge form a unit.  Units
+    that can merge with each other (a day apart; undated ones published within a few days) are neighbours.
+    A unit reported more than each of its neighbours (ties: the earlier report first) heads an event; any
+    other unit joins its most reported neighbour when that neighbour heads one, and else stands alone.  So
+    the outlet that dated Tuesday's talks to Wednesday joins Tuesday's event, while a war reported every day
+    stays one event a day instead of becoming one event for the whole war, as linking every pair of
+    neighbouring days would make it.
+    """
+    units = _units(mentions)
+    rank = {i: (-len(unit), unit[0].sort_key) for i, unit in enumerate(units)}  # lower: more reported
+    neighbours = _unit_neighbours(units)
+    heads = {i for i in range(len(units)) if all(rank[i] < rank[j] for j in neighbours[i])}
+    members: dict[int, list[_Mention]] = {i: list(units[i]) for i in heads}
+    alone = []
+    for i, unit in enumerate(units):
+        if i in heads:
+            continue
+        best = min(neighbours[i], key=rank.__getitem__, default=None)
+        if best in heads:
+            members[best].extend(unit)
+        else:
+            alone.append(list(unit))
+    return list(members.values()) + alone
+
+
+def _units(mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Components of mergeable reports that share one period, each sorted, in order of first report."""
+    by_period: dict[tuple[str, tuple[date, date] | None], list[_Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_period[(mention.precision, mention.period)].append(mention)
+    units = [sorted(c, key=lambda m: m.sort_key) for group in by_period.values() for c in _components(group)]
+    return sorted(units, key=lambda unit: unit[0].sort_key)
+
+
+def _unit_neighbours(units: list[list[_Mention]]) -> dict[int, set[int]]:
+    """Pairs of units with two reports that could merge, found by a sweep over unit periods by start."""
+    neighbours: dict[int, set[int]] = {i: set() for i in range(len(units))}
+    dated = sorted((i for i, unit in enumerate(units) if unit[0].period), key=lambda i: units[i][0].period[0])
+    reach = max((units[i][0].period[1] - units[i][0].period[0] for i in dated), default=timedelta(0))
+    reach += LINK_REACH
+    for position, i in enumerate(dated):
+        for j in dated[position + 1:]:
+            if units[j][0].period[0] - units[i][0].period[0] > reach:
+                break
+            if any(_compatible(a, b) for a in units[i] for b in units[j]):
+                neighbours[i].add(j)
+                neighbours[j].add(i)
+    return neighbours
 
 
 def _nearest_cluster(mention: _Mention, clusters: list[list[_Mention]]) -> int | None:
