@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from detente.model import Document, Entity, Place, Sentence
 from detente.nlp.actor_kb import knowledge_base
+from detente.nlp.syntax import is_misplaced_act
 
 # Dependents that belong to a noun phrase's core when looking for the entities it names.
 CORE_DEPS = frozenset({"compound", "amod", "poss", "det", "nummod", "nmod", "flat", "appos", "conj", "cc",
@@ -26,6 +27,8 @@ RECIPIENT_PREPS = frozenset({"with", "against", "to", "toward", "towards", "on",
 SPEAKER_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "me", "us", "it"})
 # Dependencies through which a subject-less verb takes its subject from its head ("agreed to form").
 INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})
+# Prepositions whose gerund did not happen ("cut crime without asking people to pay more").
+UNREALISED_PREPS = frozenset({"without", "instead"})
 # Marks of the condition a threat is aimed at.
 CONDITION_MARKS = frozenset({"if", "unless"})
 # Possessive pronouns that, on a subject inside reported speech, stand for the speaker ("their forces").
@@ -68,6 +71,7 @@ class RoleFinder:
         self.reporting = cues.get("reporting", frozenset())
         self.located = cues.get("located", frozenset())
         self.of_heads = cues.get("of_heads", frozenset())
+        self.help_nouns = cues.get("help_nouns", frozenset())
 
     # -- offsets --
     def start(self, token) -> int:
@@ -159,12 +163,28 @@ class RoleFinder:
             return verb.head
         if verb.dep_ == "acl":  # "demonstrators protesting ..." acts through its noun; "talks held by X" does not
             if verb.tag_ != "VBG":
-                return None
+                return self.verbless_subject(verb)
             if verb.head.dep_ == "dobj" and not self.entities(verb.head) and depth < 4:
                 return self.subject(verb.head.head, depth + 1)  # "issued a statement demanding ...": the issuer
             return verb.head
+        if depth < 4 and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
+                and verb.head.lower_ not in UNREALISED_PREPS:
+            # "are guilty of violating ...", "after meeting Bush, Blair said": the gerund's understood subject is
+            # that of the word its preposition hangs on
+            return self.subject(verb.head.head, depth + 1)
         if depth < 4 and verb.dep_ in INHERIT_DEPS and verb.head.i != verb.i:
             return self.subject(verb.head, depth + 1)
+        return None
+
+    def verbless_subject(self, participle):
+        """For a sentence the parser left without a main verb ("Doctors from two aid groups donated and delivered
+        goods to ..." parsed as a noun with a participle), the noun at its root, when the participle or its
+        conjunct is finite, the act of that noun; else None ("soldiers killed in the attack" stays passive)."""
+        root = self.sentence.span.root
+        if root.pos_ not in ("NOUN", "PROPN") or not any(t.i == participle.i for t in root.subtree):
+            return None
+        if participle.tag_ == "VBD" or any(is_misplaced_act(c) for c in participle.children):
+            return root
         return None
 
     def agent(self, verb):
@@ -191,10 +211,21 @@ class RoleFinder:
                 subject = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
                 if subject is not None and subject.pos_ == "VERB":  # "The Red Cross operating in Iraq said"
                     subject = next((c for c in subject.children if c.dep_ in SUBJECT_DEPS), subject)
+                if subject is None:
+                    subject = self.quoted_subject(node)
                 if subject is not None and subject.pos_ != "PRON":
                     return self.entities(subject)
                 return []
         return []
+
+    @staticmethod
+    def quoted_subject(reporting):
+        """The passive subject a subjectless reporting verb speaks for: "King Hassan was quoted as saying ...",
+        "the minister was reported as saying ..."."""
+        if reporting.dep_ != "pcomp" or reporting.head.lower_ != "as":
+            return None
+        governor = reporting.head.head
+        return next((c for c in governor.children if c.dep_ == "nsubjpass"), None)
 
     def actors_of_subject(self, subject) -> list[Entity]:
         """Entities for a subject token, resolving speaker pronouns inside reported speech ("we", "their forces")
@@ -232,6 +263,8 @@ class RoleFinder:
             heads.extend(self.prep_objects(obj, RECIPIENT_PREPS))
         for particle in (c for c in verb.children if c.dep_ == "prt"):
             heads.extend(self.prep_objects(particle, RECIPIENT_PREPS))
+        # "with Albania's help", "with the support of X": a helper of the actor, not a party acted on
+        heads = [h for h in heads if h is None or not (h.head.lower_ == "with" and h.lemma_.lower() in self.help_nouns)]
         found: list[Entity] = []
         for head in heads:
             if head is not None:
@@ -260,7 +293,9 @@ class RoleFinder:
     def addressee(self, verb) -> list[Entity]:
         """Entities of the subject of a "that" clause or object clause ("demanded that the US cancel ...")."""
         for child in verb.children:
-            if child.dep_ in ("ccomp", "xcomp", "acl"):
+            # "pushing hard for the US to support ...": a "for" clause parsed as an adverbial one
+            for_clause = child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in child.children)
+            if child.dep_ in ("ccomp", "xcomp", "acl") or for_clause:
                 subject = next((c for c in child.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
                 if subject is not None and subject.pos_ != "PRON":
                     return self.entities(subject)

@@ -32,6 +32,10 @@ MODIFIER_DEPS = frozenset({"compound", "amod"})
 # Prepositions under a noun trigger that introduce its own participants.
 NOUN_ACTOR_PREPS = frozenset({"between", "among", "by"})
 NOUN_RECIPIENT_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "at"})
+# Entity types of an "over" object that place or time an act rather than name a grievance.
+PLACE_OR_TIME_TYPES = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+# Prepositions under an accusation verb naming what it is about ("complained to the UN over Israeli raids").
+GRIEVANCE_PREPS = frozenset({"over", "about", "against"})
 # Possessive pronouns a noun trigger's own actor may hide behind.
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 # Dependencies a trigger sits in when it repeats its governor's event rather than starting a new one.
@@ -175,10 +179,16 @@ def _phrase_match(token, lemma: str, lexicon: Lexicon) -> Match | None:
     if not phrases:
         return None
     below: dict[str, Any] = {}
+    quantities = lexicon.cues.get("quantities", frozenset())
     for child in token.children:
         below.setdefault(child.lemma_.lower(), child)
         for grandchild in child.children:
             below.setdefault(grandchild.lemma_.lower(), grandchild)
+            if child.lemma_.lower() in quantities and grandchild.lower_ == "of":
+                # "handed over 700 kg of medicine", "received a mission of observers": the measured thing
+                for measured in grandchild.children:
+                    if measured.dep_ == "pobj":
+                        below.setdefault(measured.lemma_.lower(), measured)
     # A phrase written modifier first ("war game", "air strike") starts at a compound whose head is the event.
     head = token.head if token.dep_ in MODIFIER_DEPS and token.head.i != token.i else None
     for phrase in phrases:
@@ -255,12 +265,17 @@ class SentenceCoder:
         found = []
         obligation = self.cues.get("obligation", frozenset())
         for token in self.sentence.span:
-            if token.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lower_ in obligation for c in token.children):
+            if token.pos_ not in ("VERB", "AUX") or \
+                    not any(c.dep_ == "aux" and c.lower_ in obligation for c in token.children):
+                continue
+            if token.pos_ == "AUX" and not self.obliged_readiness(token):
                 continue
             speakers = self.roles.speaker(token)
             if not any(s.code for s in speakers):
                 continue
             addressees = self.roles.entities(self.roles.subject(token))
+            if token.pos_ == "AUX" and not any(a.code for a in addressees):
+                continue  # "the answer must be clear": an opinion, not a demand on a party
             # A party of the speaker's own country in another role is still addressed ("the rebels said the
             # government must agree"); the speaker itself is not.
             addressees = [a for a in addressees if all(_party(a) != _party(s) for s in speakers)]
@@ -269,6 +284,14 @@ class SentenceCoder:
             match = Match(token, trigger, words, "modal")
             found.append((token, self.build(match, token, speakers, addressees, self.lexicon.categories["REQUEST"])))
         return found
+
+    def obliged_readiness(self, copula) -> bool:
+        """Whether an obligation on a copula asks for an act: "the US must be ready to mediate", "Iran must be
+        willing to talk" (a predicate adjective governing a clause), not a judgement ("must be clear")."""
+        if copula.dep_ in ("aux", "auxpass"):
+            return False
+        return any(c.dep_ in ("acomp", "attr") and any(g.dep_ == "xcomp" for g in c.children)
+                   for c in copula.children)
 
     def dismissals(self) -> list[tuple[Any, Event]]:
         """REJECT events of reported dismissals: "the US said lifting the sanctions on Burma is out of the
@@ -300,7 +323,7 @@ class SentenceCoder:
 
     def code_match(self, match: Match, emitted: dict[int, Event]) -> Event | None:
         """The event of one trigger, or None when it lacks an actor or repeats its governor's event."""
-        if self.civilian_deployment(match) or self.natural_harm(match):
+        if self.civilian_deployment(match) or self.natural_harm(match) or self.other_sense(match):
             return None
         if self.figurative(match):
             if match.token.lemma_.lower() not in self.cues.get("verbal_attack", frozenset()):
@@ -336,8 +359,12 @@ class SentenceCoder:
             if not table.get("uncoded_actor"):
                 return None
             subject = self.roles.agent(verb) or self.roles.subject(verb)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+            doer = self.roles.agent(verb) if passive else subject
+            if doer is not None and not self.agentive(doer, category):
+                return None  # "sexism prevents women ...", "the evidence demonstrates": no one acts
             actors = actors or self.roles.uncoded(subject)
-            if not actors and not self.unattributed_passive(verb):
+            if not actors and not (self.unattributed_passive(verb) or self.unnamed_attempt(verb)):
                 return None
             actors = self.placed_actors(token, verb, actors)
         if not recipients and category in ADDRESSED:
@@ -348,8 +375,11 @@ class SentenceCoder:
                 recipients = self.roles.addressee(token) or self.roles.addressee(verb)
         if not recipients and match.kind != "noun":  # "refused to meet Iran", "agreed to visit Iran"
             for clause in (c for c in token.children if c.dep_ == "xcomp"):
-                recipients = self.roles.recipients_of_verb(clause, passive=False)
+                # "refused to allow United Nations planes to land": the party let (or not) act
+                recipients = self.roles.recipients_of_verb(clause, passive=False) or self.roles.addressee(clause)
                 break
+        if category == "ACCUSE" and match.kind != "noun":
+            recipients = self.grievance(token) or recipients
         recipients = [r for r in recipients if all(r.start != a.start for a in actors)]
         # The actor's own country beside a foreign one is a possessive or a mention of the actor ("its troops
         # from Lebanon"), not a party acted on.
@@ -371,23 +401,63 @@ class SentenceCoder:
         coding = self.coded_category(match, verb)
         if not recipients and coding[0] == "THREATEN":  # "threatened to stop talks if the US goes ahead"
             recipients = self.roles.condition_subjects(verb, actors)
-        if not recipients:
-            recipients = self.implied_recipients(token, verb, actors, table)
+        if not any(r.code for r in recipients):
+            # an uncoded victim ("assassinate deputy governor Oleg Chemezov") belongs to a party of the place or
+            # the actor's own; the named victim stays beside it
+            recipients = [*self.implied_recipients(token, verb, actors, table), *recipients]
         event = self.build(match, verb, actors, recipients, table, coding)
         if embedded:  # "demanded the resignation of X": the demand is the sentence's main event
             event.confidence = max(0.05, event.confidence - EMBEDDED_PENALTY)
         return event
+
+    def agentive(self, head, category: str) -> bool:
+        """Whether an uncoded subject can be the doer of an event: a name (person, organisation, group) or a noun
+        for people who act ("gunmen", "protesters", "hackers"); plans, laws, ideas and numbers are not (PLOVER
+        manual, "Required entities": events without an actor are not coded)."""
+        if head.pos_ == "PROPN":
+            return head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or not head.ent_type_
+        if head.pos_ == "PRON":
+            return True  # resolved, if at all, by the speaker rules
+        lemma = head.lemma_.lower()
+        if head.pos_ == "NUM" or lemma in self.cues.get("quantities", frozenset()):
+            # "thousands of Nigerians", "hundreds of thousands of people": the people counted
+            counted = self.roles.prep_objects(head, frozenset({"of"}))
+            if counted:
+                return any(self.agentive(pobj, category) for pobj in counted)
+        reading = self.lexicon.nouns.get(lemma)
+        if reading is not None and reading.category == category:
+            return True  # "a roadside bombing killed ...", "a rally to protest ...": the event, its author unnamed
+        return lemma in self.cues.get("agents", frozenset()) or lemma in self.cues.get("crowds", frozenset()) or \
+            lemma in self.cues.get("forces", frozenset())
 
     # -- roles --
     def unattributed_passive(self, verb) -> bool:
         """A passive without "by" ("three civilians were killed"): the act is reported, its author unknown."""
         return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) and self.roles.agent(verb) is None
 
+    def grievance(self, verb) -> list[Entity]:
+        """Parties of what a complaint is about ("complained to the UN over two Israeli air raids"): PLOVER's
+        recipient of an accusation is the party accused, not the audience it is made to."""
+        found = []
+        for pobj in self.roles.prep_objects(verb, GRIEVANCE_PREPS):
+            found.extend(self.roles.entities(pobj) or (self.roles.adjective_parties(pobj) if pobj.pos_ == "NOUN"
+                                                       else []))
+        return dedupe([e for e in found if e.code])
+
+    def unnamed_attempt(self, verb) -> bool:
+        """An act whose would-be author goes unnamed ("an attempt to assassinate the governor was thwarted"): PLOVER
+        codes attempted attacks like done ones (manual, ASSAULT "targeted"), the author from the place."""
+        attempt = verb.head
+        return verb.dep_ == "acl" and attempt.lemma_.lower() in self.cues.get("attempts", frozenset()) and \
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and \
+            attempt.dep_ in SUBJECT_DEPS and not any(c.dep_ == "poss" for c in attempt.children)
+
     def verb_roles(self, verb) -> tuple[list[Entity], list[Entity]]:
         """Actors and recipients of a verb trigger, passive voice included."""
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         if passive and self.roles.agent(verb) is None and \
-                verb.lemma_.lower() in self.cues.get("stative_passive", frozenset()):
+                verb.lemma_.lower() in self.cues.get("stative_passive", frozenset()) | \
+                self.cues.get("withdrawn_passive", frozenset()):
             # "Vietnam is committed to opening up": Vietnam commits itself
             return self.roles.actors_of_subject(self.roles.passive_subject(verb)), \
                 self.roles.recipients_of_verb(verb, passive=False)
@@ -544,6 +614,9 @@ class SentenceCoder:
         token, trigger = match.token, match.trigger
         status, cue = modality.clause_status(token, verb, self.cues)
         if match.kind == "noun" and cue in COMMITMENT_CUES:
+            if trigger.category in CONFLICTUAL and token.dep_ in ("dobj", "obj") and token.head.i == verb.i:
+                # "will extend the curfew", "would impose sanctions": the actor promises a conflictual act
+                return "THREATEN", status, cue
             return trigger.category, status, cue  # a scheduled event ("the talks will go ahead"), not a promise
         if match.kind != "modal" and trigger.category not in ("AGREE", "THREATEN", "REQUEST") and \
                 cue in COMMITMENT_CUES and modality.ultimatum(verb, self.cues):
@@ -596,7 +669,31 @@ class SentenceCoder:
     def figurative(self, match: Match) -> bool:
         """Whether a violent verb acts on a policy, an idea or a social ill ("attacked the plans", "fight crime",
         "the system is being abused"): a figure of speech, not violence."""
-        return match.kind == "verb" and match.trigger.category == "ASSAULT" and self.acts_on_idea(match.token)
+        if match.kind != "verb" or match.trigger.category != "ASSAULT":
+            return False
+        token = match.token
+        return self.acts_on_idea(token) or (token.lemma_.lower() in self.cues.get("verbal_attack", frozenset())
+                                            and self.criticised_for(token))
+
+    def criticised_for(self, verb) -> bool:
+        """Whether an attack verb gives the grievance it is about, as criticism does ("attacked Mr Brown for
+        failing to ...", "attacked the government over Iraq", "attacked the imperialists, saying ...")."""
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "for" and any(g.tag_ == "VBG" for g in child.children):
+                return True
+            if child.dep_ == "prep" and child.lower_ == "over" and any(
+                    g.dep_ == "pobj" and g.ent_type_ not in PLACE_OR_TIME_TYPES for g in child.children):
+                return True  # "over Iraq", but not "over the weekend" or "over Baghdad"
+            if child.dep_ == "advcl" and child.lemma_.lower() in self.cues.get("reporting", frozenset()):
+                return True
+        return False
+
+    def other_sense(self, match: Match) -> bool:
+        """Whether a protest verb is used in its other sense: with an object or a clause "demonstrate" is to show
+        ("History demonstrates that ..."), "rally" to gather support ("rallies Labour voters")."""
+        if match.kind != "verb" or match.token.lemma_.lower() not in self.cues.get("transitive_senses", frozenset()):
+            return False
+        return any(c.dep_ in ("dobj", "obj", "ccomp", "xcomp", "nsubjpass", "auxpass") for c in match.token.children)
 
     def acts_on_idea(self, verb) -> bool:
         """Whether a verb's object (or passive subject) is a policy, an idea or a social ill."""
