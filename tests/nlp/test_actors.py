@@ -95,12 +95,22 @@ def test_code_phrase(text, date, code, sector, identifier, office):
 
 
 @pytest.mark.parametrize("date,rule_suffix", [
-    ("2015-12-16", ""), ("2015-12-16T10:00:00Z", ""), ("2015", ""), (None, ":latest"), ("16/12/2015", ":latest"),
-    ("", ":latest"),
+    ("2015-12-16", ""), ("2015-12-16T10:00:00Z", ""), ("2015", ""), (None, ":longest"), ("16/12/2015", ":longest"),
+    ("", ":longest"),
 ])
-def test_undated_office_holders_take_the_latest_role_and_say_so(date, rule_suffix):
+def test_undated_office_holders_take_their_longest_role_and_say_so(date, rule_suffix):
     entity = code_phrase("Lavrov", date)
     assert entity.rule == "kb:office_holders:Sergei Lavrov" + rule_suffix
+
+
+@pytest.mark.parametrize("name, date, code", [
+    # ten years prime minister, then eight as the Quartet's envoy: undated, he is Britain's
+    ("Tony Blair", None, "GBR"),
+    ("Tony Blair", "2005-03-01", "GBR"),
+    ("Tony Blair", "2010-03-01", "IGO"),
+])
+def test_an_undated_mention_codes_the_office_held_longest(name, date, code):
+    assert code_phrase(name, date).code == code
 
 
 @pytest.mark.parametrize("text", [

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from detente.model import Document, Entity, Sentence, entity_record
@@ -293,9 +294,16 @@ def chunk_atoms(body: str, atoms: list[Atom], kb: ActorKB) -> list[Chunk]:
 # Coding
 
 def resolve_term(terms: list[OfficeTerm], date: str | None) -> tuple[OfficeTerm, str]:
-    """The office the person held on `date`: the term in force, else the nearest one; no date: the latest."""
+    """The office the person held on `date`: the term in force, else the nearest one; no date: the office held
+    longest (open terms counted to the last date the office table knows).
+
+    With no date, the latest office is usually the wrong guess: careers end in envoys' and elders' posts
+    (Tony Blair, prime minister for ten years, then the Quartet's envoy), while the office held longest is
+    what most coverage of the person is about.
+    """
     if date is None:
-        return max(terms, key=lambda t: t.start), "latest"
+        horizon = office_table_horizon()
+        return max(terms, key=lambda t: (_days(t.end or horizon, t.start), t.start)), "longest"
     day = date[:10]
     active = [t for t in terms if t.start <= day and (t.end is None or day < t.end)]
     if active:
@@ -308,6 +316,13 @@ def resolve_term(terms: list[OfficeTerm], date: str | None) -> tuple[OfficeTerm,
     if not later or _days(day, ended[-1].end) <= _days(later[0].start, day):
         return max(ended, key=lambda t: t.end or ""), "after"
     return min(later, key=lambda t: t.start), "between"
+
+
+@lru_cache(maxsize=1)
+def office_table_horizon() -> str:
+    """The latest start or end date in the office-holder table: how far its knowledge reaches."""
+    terms = [t for person_terms in knowledge_base().terms.values() for t in person_terms]
+    return max(max(t.start for t in terms), max((t.end for t in terms if t.end), default=""))
 
 
 def _days(a: str, b: str) -> int:
