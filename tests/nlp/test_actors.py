@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.extraction import extract
 from detente.model import Document
 from detente.nlp.actors import Actors, code_phrase, explain_name, find_mentions, mentions_between
 from detente.pipeline import REGISTRY, Pipeline
@@ -327,3 +328,15 @@ def test_seed_article_memory_and_focus(seed_doc):
     assert _mention(seed_doc, "the International Syria Support Group").org == "International Syria Support Group"
     spans = [(m.start, m.end) for m in seed_doc.mentions]
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+@pytest.mark.parametrize("text, codes", [
+    # the side taken is not the party: the journalist is not Syrian, the separatists are Ukraine's
+    ("The anti-Syria journalist was arrested by Lebanese police.", [("LBN", "COP")]),
+    ("Pro-Russian separatists attacked Ukrainian troops.", [("UKR", "REB"), ("UKR", "MIL")]),
+    # without the prefix the country codes as before
+    ("Syrian journalists were arrested by Lebanese police.", [("SYR", "JRN"), ("LBN", "COP")]),
+])
+def test_a_country_named_as_the_side_taken_does_not_code_the_mention(text, codes):
+    doc = extract(text, published="2015-01-01")
+    assert [(m.code, m.sector[0] if m.sector else None) for m in doc.mentions] == codes

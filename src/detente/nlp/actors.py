@@ -604,6 +604,16 @@ def _surname_mentions(body: str, taken: list[Entity], ctx: Context) -> list[Enti
     return found
 
 
+SIDE_PREFIX = re.compile(r"(?:^|[^A-Za-z])(?:anti|pro)-$", re.IGNORECASE)
+
+
+def _taken_sides_with(body: str, atom: Atom) -> bool:
+    """Whether a country named by `atom` is only the side someone takes ("anti-Syria journalist", "pro-Russian
+    separatists"): that names the side, not the party, so the country does not code the mention."""
+    before = body[max(0, atom.start - 6):atom.start]
+    return atom.kind in ("country", "adjective", "plural") and bool(SIDE_PREFIX.search(before))
+
+
 def _sentence_spans(doc: Document) -> list[Sentence]:
     """The parsed sentences, or the paragraphs (or the whole body) when the parse stage did not run."""
     if doc.sentences:
@@ -624,7 +634,7 @@ def find_mentions(doc: Document, kb: ActorKB | None = None) -> tuple[list[Entity
         atoms += name_atoms(text, sentence.start, atoms, kb)
         atoms += ner_atoms(entities, sentence.start, sentence.end, atoms, lambda a, b: body[a:b])
         atoms.sort(key=lambda a: (a.start, -a.end))
-        atoms = _drop_overlaps(atoms)
+        atoms = [a for a in _drop_overlaps(atoms) if not _taken_sides_with(body, a)]
         chunks += chunk_atoms(body, atoms, kb)
     ctx = Context(date=iso_day(doc.published), focus=focus_country(body, chunks, kb), strict=True)
     coded: list[tuple[Entity, bool]] = []
