@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detente.tracking import add_duration, due_window, precision_of, track
+from detente.tracking import add_duration, document_topics, due_window, precision_of, track
 
 
 @pytest.mark.parametrize("due, precision, window", [
@@ -115,7 +115,22 @@ def test_tracking_again_after_more_coverage_updates_statuses():
     (event("x", "CONSULT", ["RUS GOV"], ["TUR GOV"], "2016-05-02", "occurred", "Geneva"), "missed"),
 ])
 def test_what_keeps_a_planned_meeting(held, status):
-    (tracked,) = track(COMMITMENTS[:1], [ARTICLE_EVENTS[0], held], coverage_until="2016-06-01")
+    (tracked,) = track(COMMITMENTS[:1], [ARTICLE_EVENTS[0], held, LATER_NEWS_OF_RUSSIA], coverage_until="2016-06-01")
+    assert tracked["status"] == status
+
+
+# A later report about one of the parties, of a kind that keeps nothing: news of them went on.
+LATER_NEWS_OF_RUSSIA = event("n1", "ACCUSE", ["RUS GOV"], ["USA GOV"], "2016-05-20", "occurred")
+LATER_NEWS_OF_SYRIA = event("n2", "ACCUSE", ["SYR GOV"], ["USA GOV"], "2016-07-10", "occurred")
+
+
+@pytest.mark.parametrize("later_news, status", [
+    ([], "pending"),  # the store runs on, but says nothing more of Russia or Turkey: nothing to call it missed
+    ([event("n", "ACCUSE", ["USA GOV"], ["IRN GOV"], "2016-05-20", "occurred")], "pending"),  # news of others
+    ([LATER_NEWS_OF_RUSSIA], "missed"),
+])
+def test_a_day_passes_as_missed_only_when_news_of_its_parties_goes_on(later_news, status):
+    (tracked,) = track(COMMITMENTS[:1], [ARTICLE_EVENTS[0], *later_news], coverage_until="2016-06-01")
     assert tracked["status"] == status
 
 
@@ -128,7 +143,37 @@ def test_a_deadline_is_kept_by_an_event_before_it():
 def test_an_event_before_the_announcement_does_not_keep_it():
     promise = dict(COMMITMENTS[1], category=["RETREAT"])
     earlier = event("w", "RETREAT", ["SYR GOV"], [], "2016-02-02", "occurred")
-    assert track([promise], [earlier], coverage_until="2016-07-15")[0]["status"] == "missed"
+    assert track([promise], [earlier, LATER_NEWS_OF_SYRIA], coverage_until="2016-07-15")[0]["status"] == "missed"
+
+
+@pytest.mark.parametrize("later_news, status", [
+    ([event("n", "ACCUSE", ["EGY GOV"], ["ETH GOV"], "2017-02-01", "occurred")], "pending"),  # another process
+    ([event("n", "ACCUSE", ["SYR GOV"], ["TUR GOV"], "2017-02-01", "occurred")], "missed"),  # the same states
+])
+def test_a_mediators_deadline_is_missed_only_when_news_of_the_states_it_concerns_goes_on(later_news, status):
+    agreed = {"what": "a transitional administration", "by": [entity("IGO GOV")], "due": "2016-06",
+              "precision": "month", "firmness": "agreed", "event_id": None, "category": ["AGREE"],
+              "published": "2015-12-16", "doc_id": "seed"}
+    reported = dict(event("s1", "REQUEST", ["SYR REB"], ["SYR GOV"], "2015-12-16", "occurred"), doc_id="seed")
+    (tracked,) = track([agreed], [reported, *later_news], coverage_until="2017-03-01")
+    assert tracked["status"] == status
+    # what the document names most as countries, when known, says what it is about
+    (tracked,) = track([agreed], [reported, *later_news], coverage_until="2017-03-01", doc_topics={"seed": {"EGY"}})
+    assert tracked["status"] == {"pending": "missed", "missed": "pending"}[status]
+
+
+def test_document_topics_are_the_countries_named_most_as_countries():
+    places = [{"doc_id": "seed", "country": c, "feature": f} for c, f in [
+        ("SYR", "PCLI"), ("RUS", "PCLI"), ("SYR", "PCLI"), ("RUS", "PCLI"), ("USA", "PCLI"),
+        ("USA", "PPL"), ("USA", "PPL"), ("USA", "PPL")]]  # towns do not count: New York is not the topic
+    assert document_topics(places) == {"seed": {"SYR", "RUS"}}
+
+
+def test_a_meeting_set_for_a_day_is_not_kept_by_a_meeting_before_that_day():
+    # announced on March 1 for Friday, March 4: a meeting of the same parties on March 1 is another one
+    before = event("b", "CONSULT", ["RUS GOV"], ["TUR GOV"], "2016-03-01", "occurred", "Geneva")
+    (tracked,) = track(COMMITMENTS[:1], [ARTICLE_EVENTS[0], before, LATER_NEWS_OF_RUSSIA], coverage_until="2016-06-01")
+    assert tracked["status"] == "missed"
 
 
 def test_store_rows_with_labels_are_tracked_too():

@@ -7,13 +7,14 @@ CLI and the API can call them after every ingest:
   "2016", "early in year" -> January to April 2016; "within P2Y of 2015-11" -> November 2015 to November 2017).
 - `track(commitments, events, coverage_until)` gives each commitment a status: `kept` when a later document
   reports a matching occurred event (same actors, a compatible category, the same place when both have one,
-  dated inside the window), with `kept_by` naming that event; `missed` when the window has passed and the
-  coverage runs beyond it with no match; else `pending`.
+  dated inside the window), with `kept_by` naming that event; `missed` when the window has passed and news of
+  the commitment's parties runs beyond it with no match; else `pending`.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -276,9 +277,10 @@ def _meeting_at_named_place(commitment: dict[str, Any], categories: set[str], pl
     return re.search(rf"\b{re.escape(held_at)}\b", str(commitment.get("what") or "").lower()) is not None
 
 
-def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]],
-          coverage_until: str) -> list[dict[str, Any]]:
-    """Each commitment (a copy) with `status` kept|missed|pending and `kept_by`, the id of the keeping event."""
+def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]], coverage_until: str,
+          doc_topics: dict[str, set[str]] | None = None) -> list[dict[str, Any]]:
+    """Each commitment (a copy) with `status` kept|missed|pending and `kept_by`, the id of the keeping event;
+    `doc_topics` (`document_topics`) says what the announcing documents are about."""
     coverage = period(coverage_until)
     coverage_end = coverage[1] if coverage else None
     events_by_id = {str(e.get("id") or e.get("event_id")): e for e in events if e.get("id") or e.get("event_id")}
@@ -292,18 +294,65 @@ def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]],
             tracked.append(record)
             continue
         first, last = date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
-        # A deadline ("by June") is met by anything from the announcement on, not only within June.
+        # A deadline ("by June") is met by anything from the announcement on, not only within June; an
+        # appointment for a day ("on Friday, December 18") only by what happens that day.
         announced = _announced(commitment)
-        if announced is not None and announced < first:
+        if announced is not None and announced < first and commitment.get("precision") != "day":
             first = announced
         categories, place = _profile(commitment, events_by_id)
         keeper = next((e for e in ordered if matches(commitment, e, (first, last), categories, place)), None)
+        covered_until = _party_coverage(commitment, events, coverage_end, doc_topics)
         if keeper is not None:
             record["status"], record["kept_by"] = "kept", keeper.get("id") or keeper.get("event_id")
-        elif coverage_end is not None and coverage_end > last + timedelta(days=GRACE_DAYS):
+        elif covered_until is not None and covered_until > last + timedelta(days=GRACE_DAYS):
             record["status"] = "missed"
         tracked.append(record)
     return tracked
+
+
+def _party_coverage(commitment: dict[str, Any], events: list[dict[str, Any]], coverage_end: date | None,
+                    doc_topics: dict[str, set[str]] | None) -> date | None:
+    """How far the coverage of the commitment's parties runs: the latest publication of a document reporting
+    an event of one of them.  A deadline is missed only when news of those parties went on past it without
+    the act; news of others (a store that also holds last year's trade talks) says nothing about it.  The events'
+    own dates stand in for publication dates a record lacks."""
+    if coverage_end is None:
+        return None
+    parties = _commitment_codes(commitment) - MEDIATOR_CODES
+    if not parties and commitment.get("doc_id") is not None:
+        # a mediator's announcement ("the Support Group agreed ... by June"): the process is about the countries
+        # its document names most as countries (Syria and Russia in the seed article), else about the states its
+        # events involve most
+        parties = set((doc_topics or {}).get(commitment["doc_id"]) or ()) or _most_involved(
+            [e for e in events if e.get("doc_id") == commitment["doc_id"]])
+        if not parties:
+            return None
+    elif not parties:  # no document to go by: the whole coverage is all there is
+        return coverage_end
+    days = [_published_day(e) for e in events if parties & _event_codes(e)]
+    latest = max((d for d in days if d is not None), default=None)
+    return min(latest, coverage_end) if latest else None
+
+
+def _most_involved(events: list[dict[str, Any]]) -> set[str]:
+    """The non-mediator codes taking part in the most of these events."""
+    counts = Counter(code for e in events for code in _event_codes(e) - MEDIATOR_CODES)
+    top = max(counts.values(), default=0)
+    return {code for code, n in counts.items() if n == top}
+
+
+def document_topics(places: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Per document, the countries it names most often as countries (places with a PCL feature)."""
+    counts: dict[str, Counter] = {}
+    for place in places:
+        if str(place.get("feature") or "").startswith("PCL") and place.get("country"):
+            counts.setdefault(place["doc_id"], Counter())[place["country"]] += 1
+    return {doc: {code for code, n in named.items() if n == max(named.values())} for doc, named in counts.items()}
+
+
+def _published_day(event: dict[str, Any]) -> date | None:
+    span = period(str(event.get("published") or "")[:10])
+    return span[0] if span else _event_day(event)
 
 
 # ------------------------------------------------------------------------------------------- the store
@@ -325,7 +374,8 @@ def track_store(store) -> list[dict[str, Any]]:
         record["doc_id"], record["published"] = row.doc_id, str(row.published)
         events.append(record)
     dates = [d[:10] for d in published.values() if d and d[:4].isdigit()]
-    return track(commitments, events, max(dates)) if dates else commitments
+    topics = document_topics(store.places().to_dict("records"))
+    return track(commitments, events, max(dates), topics) if dates else commitments
 
 
 def tracked_by_evidence(store) -> dict[tuple[str, int | None], dict[str, Any]]:
