@@ -47,6 +47,21 @@ def test_text_file(tmp_path, settings):
     assert doc.notes["boilerplate"][0] == {"group": "navigation", "text": "Skip to main content"}
 
 
+@pytest.mark.parametrize("name, published, expected", [
+    # a page saved under its date: the date in its name or path is its address's date
+    ("envoys-2019-03-04.txt", None, ("2019-03-04", "url")),
+    ("2019/03/04/envoys.txt", None, ("2019-03-04", "url")),
+    ("envoys-2019-13-04.txt", None, (None, "unknown")),  # no such month
+    ("envoys.txt", None, (None, "unknown")),
+    # a date given on the command line wins
+    ("envoys-2019-03-04.txt", "2019-03-06", ("2019-03-06", "given")),
+])
+def test_a_date_in_the_file_name_dates_an_undated_page(tmp_path, settings, name, published, expected):
+    path = write(tmp_path / name, SAVED_PAGE)
+    [doc] = read([path], settings, published=published)
+    assert (doc.published, doc.published_source) == expected
+
+
 def test_html_file(tmp_path, settings):
     path = write(tmp_path / "geneva.htm", ARTICLE)
     [doc] = read([path], settings)

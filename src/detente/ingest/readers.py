@@ -469,7 +469,7 @@ def _finish(
     if len(body) > ctx.max_chars:
         return rejected(source, DetenteError("E104", size=len(body), limit=ctx.max_chars), meta)
     url = first.url or second.url
-    published, published_source = resolve_published(meta, ctx.published, found, url)
+    published, published_source = resolve_published(meta, ctx.published, found, url, source)
     doc = Document(
         body=body, id=meta.id, url=url, outlet=first.outlet or second.outlet, title=first.title or second.title,
         published=published, published_source=published_source, source=source,
@@ -480,9 +480,11 @@ def _finish(
 
 
 def resolve_published(
-    meta: Metadata, argument: str | None, found: Metadata, url: str | None,
+    meta: Metadata, argument: str | None, found: Metadata, url: str | None, source: str | None = None,
 ) -> tuple[str | None, str]:
-    """The publication date and its source: record field, then --published, then page metadata, feed, URL."""
+    """The publication date and its source: record field, then --published, then page metadata, feed, URL,
+    then a date in the file's own name or path ("mee-2015-12-16-syria-talks.txt": a page saved by date),
+    also reported as `url`, the document's address."""
     if meta.published and meta.published_source == "given":
         return meta.published, "given"
     if argument:
@@ -493,7 +495,15 @@ def resolve_published(
         return meta.published, "metadata"
     if found.published:
         return found.published, found.published_source
-    from_url = html.date_from_url(url)
-    if from_url:
-        return from_url, "url"
+    for address in (url, _file_path(source)):
+        from_address = html.date_from_url(address)
+        if from_address:
+            return from_address, "url"
     return None, "unknown"
+
+
+def _file_path(source: str | None) -> str | None:
+    """The file path in a document's `source` ("corpus.jsonl:3" -> "corpus.jsonl"); None for web addresses."""
+    if not source or "://" in source:
+        return None
+    return re.sub(r":\d+$", "", source)
