@@ -18,6 +18,9 @@ AUXILIARIES = ("has|have|had|is|was|were|also|later|then|further|again|once|woul
 GENERIC_FRAME = re.compile(r"^[\s,.!?;:—–-]*(?P<spk>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
                            r"\s+"
                            r"(?P<cue>[a-z]{3,}(?:ed|es|s))\b(?=\s*(?:[,.;:!?]|$))")
+# "Gerald F. Seib, The Wall Street Journal: "..."": a name and its affiliation opening a paragraph of a round-up.
+LISTED_SPEAKER = re.compile(r"\s*(?P<spk>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*,[^,:;\"“”\n]{1,50}?)"
+                            r"\s*:\s*$")
 COLON_SPEAKER = re.compile(r"(?:^|(?<=[\s(]))(?P<spk>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s*:\s*$")
 
 
@@ -39,9 +42,11 @@ class CueLexicon:
 
     def lemma_of(self, token: Any) -> str:
         """The lexicon's lemma for a parsed token: spaCy lemmatises "recognizes" to "recognize", the lexicon
-        files it under "recognise", so the lemma is looked up among the inflected forms first."""
-        lemma = token.lemma_.lower()
-        return self.speech_forms.get(lemma) or self.thought_forms.get(lemma) or lemma
+        files it under "recognise", so the lemma is looked up among the inflected forms first; then the word
+        itself, whose lemma spaCy sometimes gets wrong ("hoping" -> "hop", "extolled" -> "extoll")."""
+        lemma, form = token.lemma_.lower(), token.lower_
+        return (self.speech_forms.get(lemma) or self.thought_forms.get(lemma) or self.speech_forms.get(form)
+                or self.thought_forms.get(form) or lemma)
 
 
 @lru_cache(maxsize=1)
@@ -110,3 +115,6 @@ class Attribution:
     cue: str
     speaker_start: int | None
     speaker_end: int | None
+    # A relative pronoun speaker ("Leeds, who told ...") keeps its own span; its antecedent says who it is.
+    referent_start: int | None = None
+    referent_end: int | None = None

@@ -1,5 +1,5 @@
-"""Quote marks: the quoted spans of a body, paragraph-spanning quotes joined, transcript turns, and the lines to
-skip.
+"""Quote marks: the quoted spans of a body, paragraph-spanning quotes joined, transcript turns, the lines to
+skip, and the quoted words that are no one's (a work's title) or said already (a repeat).
 
 Part of the quotes stage (detente.nlp.quotes), which explains the decisions: straight and curly double quotes
 (and '' as in newspaper archives) pair as quotes; an opening mark with no closing one in its paragraph
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detente.model import Document
+from detente.model import Document, Quote
 
 # Bounds that keep a malformed document (a stray opening mark) from quoting everything after it.
 MAX_QUOTE_PARAGRAPHS = 8
@@ -97,7 +97,8 @@ def find_quote_spans(body: str, paragraphs: list[tuple[int, int]]) -> list[Quote
     if chain is not None:
         _end_unclosed(body, paragraphs, chain, chain_paragraphs, spans)
     spans.sort(key=lambda s: s.start)
-    return spans
+    # a mark right after "=" quotes a markup attribute left in the text (<tweet author="realDonaldTrump">)
+    return [s for s in spans if body[max(0, s.open_mark - 1):s.open_mark] != "="]
 
 
 def _end_unclosed(body: str, paragraphs: list[tuple[int, int]], span: QuoteSpan, count: int,
@@ -237,3 +238,46 @@ def is_title_line(doc: Document, start: int, end: int) -> bool:
     """Whether a body line is the document's title (some sources end it with a full stop or move a mark)."""
     title = " ".join(WORD.findall((doc.title or "").lower()))
     return bool(title) and " ".join(WORD.findall(doc.body[start:end].lower())) == title
+
+
+# Words as the quotes stage compares quotes ("don't" one word).
+QUOTE_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Quoted words in title case are a work's title, not someone's words, up to this many words.
+MAX_TITLE_WORDS = 10
+TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by",
+                               "with", "from", "as", "vs", "is"})
+# A headline quote whose content words are at least this share of one body quote's words repeats it.
+HEADLINE_REPEAT_SHARE = 0.6
+
+
+def is_work_title(text: str) -> bool:
+    """Whether quoted words are the title of a show, book or film: two to `MAX_TITLE_WORDS` words, every one
+    capitalised but the small words of titles ("Meet the Press", "Face the Nation", "State of the Union")."""
+    words = QUOTE_WORD.findall(text)
+    return 2 <= len(words) <= MAX_TITLE_WORDS and words[0][0].isupper() and all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words)
+
+
+def repeats_a_quote(text: str, quotes: list[Quote]) -> bool:
+    """Whether most of the content words of `text` are those of one of the quotes."""
+    words = {w for w in QUOTE_WORD.findall(text.lower()) if len(w) > 2}
+    if not words:
+        return False
+    return any(len(words & {w for w in QUOTE_WORD.findall(q.text.lower())}) >= HEADLINE_REPEAT_SHARE * len(words)
+               for q in quotes)
+
+
+def deduplicate(quotes: list[Quote]) -> list[Quote]:
+    """Drops a quote whose words were already quoted, and a partial quote repeating an earlier direct one."""
+    seen: set[str] = set()
+    direct: list[str] = []
+    kept = []
+    for quote in quotes:
+        key = " ".join(QUOTE_WORD.findall(quote.text.lower()))
+        if not key or key in seen or (quote.kind == "partial" and any(key in d for d in direct)):
+            continue
+        seen.add(key)
+        if quote.kind == "direct":
+            direct.append(key)
+        kept.append(quote)
+    return kept

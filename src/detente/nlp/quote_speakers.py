@@ -3,7 +3,9 @@
 Part of the quotes stage (detente.nlp.quotes): names (a surname resolves to the full name met earlier),
 titles, "he"/"she" (the latest person mention in the same or previous sentence, else the latest speaker within
 `PRONOUN_REACH` sentences), role nouns ("the minister": the latest person holding that title), and other
-phrases ("a spokesman for the foreign ministry"), which keep their own text and are coded by the actors stage.
+phrases ("a spokesman for the foreign ministry"), which keep their own text and are coded by the actors stage;
+relative pronouns ("who") keep their span and take the identity of the phrase they stand for.  Also the parse
+helpers that find a cue's subject where the parser hid it (a dateline, a passive's agent, a split sentence).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from detente.nlp.quote_cues import Attribution, CueLexicon, cue_lexicon
 # "he"/"she" falls back to the latest quote speaker at most this many sentences back.
 PRONOUN_REACH = 4
 OTHER_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "their", "our", "my", "its"})
+# Dashes that end a dateline the parser may take into the subject ("WASHINGTON (AP) — President Obama said").
+DATELINE_DASHES = frozenset({"—", "–", "--"})
 # "his claim that ...": a possessive names its speaker as "he" would.
 POSSESSIVE_PRONOUNS = frozenset({"his", "her"})
 
@@ -63,6 +67,8 @@ class SpeakerResolver:
         if attribution.speaker_start is None or attribution.speaker_end is None:
             return None
         start, end = attribution.speaker_start, attribution.speaker_end
+        if attribution.referent_start is not None and attribution.referent_end is not None:
+            return self._relative(attribution)
         text = self.body[start:end]
         words = text.split()
         if not words:
@@ -88,6 +94,28 @@ class SpeakerResolver:
             self.speakers.append((self._sentence_index(start), person))
             return self._person_entity(person, text, start, end)
         return self._actor_entity(text, start, end, office)
+
+    def names_person(self, start: int, end: int) -> bool:
+        """Whether a speaker span names a person: "he"/"she", a person mention, or a person's surname."""
+        text = self.body[start:end]
+        if text.lower() in self.lex.person_pronouns:
+            return True
+        if self._person_in(start, end) is not None:
+            return True
+        named = [w for w in text.split() if w[:1].isupper() and key_word(w) not in self.lex.offices]
+        return bool(named) and self._surname(named[-1]) is not None
+
+    def _relative(self, attribution: Attribution) -> Entity | None:
+        """A relative pronoun speaker ("who"): its own span, the identity of the phrase it stands for."""
+        referent = self.resolve(replace(attribution, speaker_start=attribution.referent_start,
+                                        speaker_end=attribution.referent_end, referent_start=None,
+                                        referent_end=None))
+        start, end = attribution.speaker_start, attribution.speaker_end
+        text = self.body[start:end]
+        if referent is None:
+            return Entity(entity_text=text, start=start, end=end, rule="quotes:relative pronoun")
+        return replace(referent, entity_text=text, start=start, end=end,
+                       identifier_text=referent.identifier_text or referent.entity_text)
 
     def _antecedent(self, pos: int) -> Person | None:
         """The latest person mention in the same or previous sentence, else the latest speaker nearby."""
@@ -241,3 +269,33 @@ def _is_person(mention: Entity) -> bool:
 def key_word(word: str) -> str:
     """A word as the name and title indexes hold it: lower case, without possessive or punctuation."""
     return re.sub(r"['’]s$", "", word.strip(".,;:")).lower()
+
+
+def carried_subject(root: Any) -> Any:
+    """The subject a subjectless sentence opening with "and"/"but" shares with the sentence before it
+    ("She declared “What a night!” and said that ...", which the parser splits after the quote)."""
+    sent = root.sent
+    first = next((t for t in sent if not t.is_punct), None)
+    if first is None or first.dep_ != "cc" or first.head.i != root.i or sent.start == 0:
+        return None
+    previous = root.doc[sent.start - 1].sent.root
+    if previous.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in previous.children if c.dep_ == "nsubj"), None)
+
+
+def subject_after_dateline(subject: Any, verb: Any) -> Any:
+    """The phrase after a dateline's dash that the parser hung elsewhere ("PHILADELPHIA, July 25 (UPI) — The
+    Democratic National Committee released ..."): the token heading the words between the dash and the verb."""
+    dash = next((t for t in subject.doc[subject.i:verb.i] if t.text in DATELINE_DASHES), None)
+    if dash is None or dash.i + 1 >= verb.i:
+        return None
+    words = subject.doc[dash.i + 1:verb.i]
+    heads = [t for t in words if not (words.start <= t.head.i < words.end) and t.pos_ in ("NOUN", "PROPN")]
+    return heads[0] if len(heads) == 1 else None
+
+
+def passive_agent(verb: Any) -> Any:
+    """The agent of a passive verb: the object of its "by" ("was rejected by the voters")."""
+    by = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None

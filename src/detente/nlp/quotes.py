@@ -59,7 +59,19 @@ Decisions (issue 6):
   - noun cues: a noun such as claim, report or promise with a "that" clause or to-infinitive, whose owner is a
     possessive or a name compounded with it ("his claim that ...", "a New York Times report that ...");
   - "seem" and "appear" are no cues (their subject is what is judged), nor is generic "you" with a thought
-    verb a speaker; a dateline ("WASHINGTON (AP) —") is no part of a speaker.
+    verb a speaker; a dateline ("WASHINGTON (AP) —", "SELMA, N.C.—") is no part of a speaker.
+- Second pass on PolNeAR (issue 6, speaker_all; tuned on the even documents, checked on the odd ones):
+  - taking a side is an attribution: support, endorse, favor, prefer, vote, offer, refer, decide ...
+    with their object, infinitive or gerund ("endorsed Cruz", "voted to hold him in contempt", "proposed taxing
+    carbon"); a one-word name or noun is content enough; "attack" only when a person attacks (armed attacks are
+    events); what one responds or adds to is no content ("did not respond to requests for comment");
+  - a relative pronoun speaker ("Leeds, who told ...") keeps its own span, as "he" does, with the identity of
+    the phrase it stands for; a passive cue's agent speaks ("was rejected by 64 percent of voters"); the words
+    someone delivers are theirs ("delivered a speech blaming Clinton"); a subjectless "and said ..." that the
+    parser split off after a quote shares the sentence before's subject; a participle hung on a quote's own
+    verb ('"...," Trump said, before suggesting that ...') takes the subject of the frame set into the quote;
+  - an owned noun cue reports the object of its preposition ("her support for stem cell research"); a
+    round-up line "Name, affiliation: '...'" names its speaker before the colon.
 """
 
 from __future__ import annotations
@@ -69,11 +81,12 @@ import re
 from typing import Any
 
 from detente.model import Document, Quote, Sentence
-from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, Attribution, CueLexicon, cue_forms, cue_lexicon,
-                                    frame_patterns, lead_cue_pattern)
-from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, find_quote_spans,
-                                     title_and_caption_lines, transcript_turns)
-from detente.nlp.quote_speakers import OTHER_PRONOUNS, SpeakerResolver
+from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, LISTED_SPEAKER, Attribution, CueLexicon, cue_forms,
+                                    cue_lexicon, frame_patterns, lead_cue_pattern)
+from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, deduplicate, find_quote_spans,
+                                     is_work_title, repeats_a_quote, title_and_caption_lines, transcript_turns)
+from detente.nlp.quote_speakers import (DATELINE_DASHES, OTHER_PRONOUNS, SpeakerResolver, carried_subject,
+                                        passive_agent, subject_after_dateline)
 from detente.nlp.syntax import is_finite, is_misplaced_act, misplaced_acts
 from detente.pipeline import component
 from detente.settings import Settings
@@ -91,6 +104,11 @@ TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(-])[A-Z][a-z]{0,3}\.$")
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "quote", "call", "find", "show"})
 # Prepositions right after a cue verb that introduce what it is about ("called for", "spoke about").
 TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
+# Speech verbs whose preposition names what they answer or add to, not what was said ("responded to the
+# president", "did not respond to requests for comment", "is adding to her lead").
+TOPICLESS_VERBS = frozenset({"say", "tell", "add", "respond", "reply"})
+# Prepositions after an owned noun cue that introduce what was said or held ("his support for the wall").
+NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
 # Verbs of talking report only what they are about: "talked about the wall", not "talked to reporters" nor
 # "speaks the language".
 TOPIC_ONLY_VERBS = frozenset({"talk", "speak"})
@@ -104,14 +122,13 @@ AS_LABEL_VERBS = frozenset({"see", "view", "paint", "portray", "characterize"})
 # (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content;
 # "continued to taunt reporters" is an act going on ("...," he continued still frames a direct quote).
 ACT_INFINITIVE_VERBS = frozenset({"agree", "continue"})
+# Verbs that report a view only when a person does them: "Trump attacked Clinton's record" is PolNeAR's attribution,
+# "rebels attacked the town" is an event (the events stage codes it).
+PERSON_ONLY_VERBS = frozenset({"attack"})
 # Verbs that report a finding when their subject is evidence ("polls show Clinton ahead", "data indicate ...").
 EVIDENCE_VERBS = frozenset({"show", "find", "indicate", "suggest", "reveal", "confirm"})
-# Dashes that end a dateline the parser may take into the subject ("WASHINGTON (AP) — President Obama said").
-DATELINE_DASHES = frozenset({"—", "–", "--"})
-# Quoted words in title case are a work's title, not someone's words, up to this many words.
-MAX_TITLE_WORDS = 10
-TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by",
-                               "with", "from", "as", "vs", "is"})
+# Relative pronouns that stand for a cue verb's subject ("Leeds, who told the Times ...").
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # What may follow a cue verb closing its sentence ("..., Mook said Tuesday in a statement."): no complement.
 TAIL_FRAME_DEPS = frozenset({"punct", "npadvmod", "advmod", "prep"})
 # A sentence-final frame reports what comes before it when that is at least this many tokens.
@@ -121,8 +138,6 @@ LOOSE_THAT_REACH = 10
 # An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
 # ("denied it", "wrote that") say nothing.
 MIN_OBJECT_TOKENS = 2
-# A headline quote whose content words are at least this share of one body quote's words repeats it.
-HEADLINE_REPEAT_SHARE = 0.6
 # A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
 MIN_UNATTRIBUTED_WORDS = 4
 # ... and given the speaker of the previous direct quote up to this many paragraphs back.
@@ -196,7 +211,7 @@ class _DocumentQuotes:
         previous: Quote | None = None
         for span in self.spans:
             content = clean_quote_text(self.body[span.start:span.end])
-            if _is_work_title(content):
+            if is_work_title(content):
                 continue  # "on CNN's "State of the Union"", a book "Make Your Kid a Millionaire"
             kind = self._kind(span)
             if kind == "direct":
@@ -230,9 +245,9 @@ class _DocumentQuotes:
                            ":", t.start, t.end)
                      for t in self.turns if (content := clean_quote_text(self.body[t.start:t.end]))
                      # a headline that repeats a quote of the body is no quote of its own (issue 6)
-                     and not (t.kind == "indirect" and _repeats_a_quote(content, found)))
+                     and not (t.kind == "indirect" and repeats_a_quote(content, found)))
         found.sort(key=lambda q: q.start)
-        return _deduplicate(found)
+        return deduplicate(found)
 
     def _kind(self, span: QuoteSpan) -> str:
         """Direct when the quote stands as an utterance of its own, partial when it sits inside a clause."""
@@ -333,6 +348,9 @@ class _DocumentQuotes:
             if verbs:
                 found = self._from_verb(sentence, verbs[-1])
                 return found if found.speaker_start is not None else None
+        listed = LISTED_SPEAKER.match(self.body, self.paragraph_starts[self._paragraph_of(colon)], colon + 1)
+        if listed:
+            return Attribution(":", listed.start("spk"), listed.end("spk"))
         match = COLON_SPEAKER.search(self.body, start, colon + 1)
         if match and self._plausible_speaker(match.group("spk")):
             return Attribution(":", match.start("spk"), match.end("spk"))
@@ -436,32 +454,64 @@ class _DocumentQuotes:
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN") \
                     and head.head.dep_ != "pobj":
+                if head.head.dep_ == "dobj" and head.head.lemma_.lower() not in self.lex.evidence_nouns \
+                        and head.head.head.pos_ in ("VERB", "AUX"):
+                    # "delivered an emotional speech blaming Clinton", "issued a statement describing the
+                    # meeting as ...": whoever delivered the words says them
+                    head = head.head.head
+                    continue
                 # "a fundraising email stressing the impact": the email says it (but not "in effect calling")
                 subject = head.head
             if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep") \
                     or head.head.i == head.i:
                 break
             head = head.head  # "before explaining why": through the preposition to the verb it qualifies
-        if subject is not None and subject.lower_ in ("who", "which", "that") and head.dep_ == "relcl":
-            subject = head.head  # "Trump, who called the plan 'a disaster'": the speaker is Trump
+        relative = None
+        if subject is None and head.dep_ == "ROOT":
+            subject = carried_subject(head)
+        if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl":
+            # "Trump, who called the plan 'a disaster'": the speaker is Trump, named here by "who" (the span
+            # PolNeAR marks as the source, as it marks "he")
+            relative, subject = subject, head.head
         if subject is not None and subject.text.isupper():
             # "WASHINGTON (AP) — President Barack Obama accused ...": the parser heads the subject with the
             # dateline; the speaker is the phrase after its dash.
             subject = next((c for c in subject.children if c.dep_ == "appos" and c.i > subject.i
-                            and any(t.text in DATELINE_DASHES for t in subject.doc[subject.i:c.i])), subject)
+                            and any(t.text in DATELINE_DASHES for t in subject.doc[subject.i:c.i])), None) \
+                or subject_after_dateline(subject, head) or subject
         cue = verb.text.lower()
         # "it said" is an organisation speaking; "it seems" and "it is thought" name no one.
         # Generic "you" ("if you think ...", "you want to ...") is nobody's belief either.
         impersonal = subject is not None and subject.lower_ in ("it", "you") \
             and self.lex.lemma_of(verb) not in self.lex.speech_lemmas
+        if subject is not None and subject.dep_ == "nsubjpass" and head is verb:
+            # "The proposal was rejected by 64 percent of voters": the agent speaks
+            subject = passive_agent(verb) or subject
         # A passive subject of the cue itself is what was said about ("he was asked"); one of the clause a
         # participle qualifies still speaks ("Democrats were outraged ..., saying that ...").
         if subject is None or (subject.dep_ == "nsubjpass" and head is verb) or impersonal:
             return Attribution(cue, None, None)
         start, end = self._noun_phrase(sentence, subject)
         if self._inside_quote(start):
-            return Attribution(cue, None, None)
+            # '"...," Trump said, before suggesting that ...': the participle hangs on the quote's own verb;
+            # its speaker is the subject of the frame set into the quote
+            framing = self._quote_frame_subject(sentence, head) if head is not verb else None
+            if framing is None:
+                return Attribution(cue, None, None)
+            start, end = self._noun_phrase(sentence, framing)
+        if relative is not None:
+            at = self._offset(sentence, relative)
+            return Attribution(cue, at, at + len(relative.text), start, end)
         return Attribution(cue, start, end)
+
+    def _quote_frame_subject(self, sentence: Sentence, head: Any) -> Any:
+        """The subject of a speech verb framing the quote whose verb `head` is ('"...," Trump said')."""
+        for child in head.children:
+            if child.dep_ in ("parataxis", "ccomp") and self.lex.lemma_of(child) in self.lex.speech_lemmas:
+                subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                if subject is not None and not self._inside_quote(self._offset(sentence, subject)):
+                    return subject
+        return None
 
     def _according(self, sentence: Sentence) -> Attribution | None:
         """"according to X" in the sentence: X is the speaker."""
@@ -487,7 +537,15 @@ class _DocumentQuotes:
             if token.is_punct or token.dep_ in ("relcl", "appos", "acl", "advcl"):
                 break
             right = token
-        return self._offset(sentence, left), self._offset(sentence, right) + len(right.text)
+        start, end = self._offset(sentence, left), self._offset(sentence, right) + len(right.text)
+        # a line break inside a paragraph ends a list number or a heading ("11\nJunot Diaz Stressed ..."), and a
+        # dash the tokenizer glued to the next word ends a dateline ("SELMA, N.C.—Donald Trump")
+        head_at = self._offset(sentence, head)
+        cut = max(self.body.rfind(mark, start, head_at) for mark in ("\n", "—", "–"))
+        start = cut + 1 if cut >= 0 else start
+        while start < end and self.body[start].isspace():
+            start += 1
+        return start, end
 
     # -- indirect quotes ----------------------------------------------------------------------------------
 
@@ -525,9 +583,14 @@ class _DocumentQuotes:
     def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
         """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
         if verb.lemma_.lower() in ACT_INFINITIVE_VERBS and any(
-                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
                 for c in verb.children):
             return None
+        if self.lex.lemma_of(verb) in PERSON_ONLY_VERBS:
+            speaker = self._from_verb(sentence, verb)
+            if speaker.speaker_start is None or not self.resolver.names_person(speaker.speaker_start,
+                                                                               speaker.speaker_end):
+                return None
         if self.lex.lemma_of(verb) in TOPIC_ONLY_VERBS:
             # "talked about the wall": the topic only, never an object or a clause ("speaks the language").
             span = self._topic(verb, ABOUT_PREPOSITIONS)
@@ -591,7 +654,8 @@ class _DocumentQuotes:
             first = first.nbor(1)
         start = self._offset(sentence, first)
         end = self._offset(sentence, last) + len(last.text)
-        if end - start < 8 or self._overlaps_direct(start, end) \
+        if (end - start < 8 and not (first.i == last.i and _names_something(first))) \
+                or self._overlaps_direct(start, end) \
                 or self._inside_quote(self._offset(sentence, verb)):
             return None
         attribution = self._from_verb(sentence, verb)
@@ -609,9 +673,16 @@ class _DocumentQuotes:
                        and ((_marked_that(c) and self._is_clause(c))
                             or any(a.dep_ == "aux" and a.lower_ == "to" and a.i < c.i for a in c.children))),
                       None)
-        if clause is None:
-            return None
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        topic = None
+        if clause is None and owner is not None:
+            # "her long support for stem cell research", "Clinton's allegations of a conspiracy": with an owner,
+            # the object of the preposition after the noun is what was said or held
+            topic = next((c for c in noun.children if c.dep_ == "prep" and c.i == noun.i + 1
+                          and c.lower_ in NOUN_TOPIC_PREPOSITIONS
+                          and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+        if clause is None and topic is None:
+            return None
         if owner is not None:
             first, last = owner.left_edge, owner
         else:
@@ -624,7 +695,8 @@ class _DocumentQuotes:
         end -= len(self.body[start:end]) - len(re.sub(r"['’]s?$", "", self.body[start:end]))
         if end <= start or self._inside_quote(start):
             return None
-        first, last = (clause.left_edge, clause.right_edge)
+        first, last = (clause.left_edge, clause.right_edge) if clause is not None else \
+            (topic.nbor(1), topic.right_edge)
         while last.i > first.i and last.is_punct:
             last = last.nbor(-1)
         c_start, c_end = self._offset(sentence, first), self._offset(sentence, last) + len(last.text)
@@ -665,8 +737,12 @@ class _DocumentQuotes:
             label = next((c for c in children if c.dep_ == "prep" and c.lower_ == "as" and dobj is not None
                           and c.i > dobj.i and any(g.dep_ == "pobj" for g in c.children)), None)
             return (dobj.left_edge, label.right_edge) if label is not None else None
+        passive = next((c for c in children if c.dep_ == "nsubjpass"), None)
+        if passive is not None and passive_agent(verb) is not None and passive.pos_ != "PRON":
+            return passive.left_edge, passive.right_edge  # "This proposal was rejected by 64 percent of voters"
         xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i
-                      and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+                      and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) or c.tag_ == "VBG")),
+                     None)  # "vowed to fight", "proposed taxing carbon emissions"
         if xcomp is None:
             # "is calling for the United States to step up ...": the parser makes the "for X to" clause an
             # adverbial one; with its own subject it is still what is called for, not a purpose.
@@ -690,9 +766,9 @@ class _DocumentQuotes:
         if reason is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
             return dobj.left_edge, reason.right_edge  # "blasted him for not paying taxes", "praised Putin as a leader"
         if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
-                and dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1:
+                and (dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1 or _names_something(dobj)):
             return dobj.left_edge, dobj.right_edge
-        if dobj is None and verb.lemma_.lower() not in ("say", "tell"):
+        if dobj is None and verb.lemma_.lower() not in TOPICLESS_VERBS:
             return self._topic(verb, TOPIC_PREPOSITIONS)
         return None
 
@@ -701,7 +777,7 @@ class _DocumentQuotes:
         """"called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object."""
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in prepositions):
             objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
-            if objects and objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS:
+            if objects and (objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS or _names_something(objects[-1])):
                 return prep.nbor(1), objects[-1].right_edge
         return None
 
@@ -796,29 +872,10 @@ class _DocumentQuotes:
         return any(a <= pos < b for a, b in self.skip_lines)
 
 
-def _repeats_a_quote(text: str, quotes: list[Quote]) -> bool:
-    """Whether most of the content words of `text` are those of one of the quotes."""
-    words = {w for w in WORD.findall(text.lower()) if len(w) > 2}
-    if not words:
-        return False
-    return any(len(words & {w for w in WORD.findall(q.text.lower())}) >= HEADLINE_REPEAT_SHARE * len(words)
-               for q in quotes)
-
-
-def _deduplicate(quotes: list[Quote]) -> list[Quote]:
-    """Drops a quote whose words were already quoted, and a partial quote repeating an earlier direct one."""
-    seen: set[str] = set()
-    direct: list[str] = []
-    kept = []
-    for quote in quotes:
-        key = " ".join(WORD.findall(quote.text.lower()))
-        if not key or key in seen or (quote.kind == "partial" and any(key in d for d in direct)):
-            continue
-        seen.add(key)
-        if quote.kind == "direct":
-            direct.append(key)
-        kept.append(quote)
-    return kept
+def _names_something(token: Any) -> bool:
+    """A one-word object that is still content: a name or a noun ("endorsed Cruz", "talked about immigration"),
+    not a pronoun or a determiner ("denied it", "wrote that")."""
+    return token.left_edge.i == token.right_edge.i and token.pos_ in ("PROPN", "NOUN")
 
 
 def _depth(token: Any) -> int:
@@ -839,11 +896,3 @@ def _marked_that(token: Any) -> bool:
 def _marked_as(token: Any) -> bool:
     """Whether a clause opens with "as" ("as experts have pointed out")."""
     return any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
-
-
-def _is_work_title(text: str) -> bool:
-    """Whether quoted words are the title of a show, book or film: two to `MAX_TITLE_WORDS` words, every one
-    capitalised but the small words of titles ("Meet the Press", "Face the Nation", "State of the Union")."""
-    words = WORD.findall(text)
-    return 2 <= len(words) <= MAX_TITLE_WORDS and words[0][0].isupper() and all(
-        w[0].isupper() or w[0].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words)
