@@ -185,6 +185,9 @@ def test_real_pipeline_stances_on_new_text(pipeline, body, expected):
     # a date that is the object of the issue's verb stays in it; the word limit does not end on "the"
     ("The UN envoy urged the parties to use the next two months to open the roads to the besieged city of Taiz.",
      "UNO GOV", "parties to use the next two months to open"),
+    # an actor named by a phrase ("representatives of the Syrian government") is written once
+    ("Rebel groups agreed to form a committee to meet representatives of the Syrian government next year.",
+     "SYR REB", "form a committee to meet representatives of the Syrian government next year"),
 ])
 def test_issue_text_is_the_phrase_the_stance_is_about(pipeline, body, holder, issue):
     doc = pipeline(Document(body=body, published="2021-04-05"))

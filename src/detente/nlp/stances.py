@@ -317,6 +317,9 @@ def lemma_string(tokens: list, context: DocumentContext, sentence: Sentence,
     for token in tokens:
         start = offset + token.idx
         end = start + len(token.text)
+        inside = context.mention_at(start, end)
+        if open_slot is not None and inside is not None and open_slot[0] == ("m", inside.start):
+            continue  # the rest of the slot's mention, function words included ("representatives of the ...")
         key, slot = _slot_of(token, start, end, context)
         if slot is not None:
             if open_slot is not None and open_slot[0] == key:
