@@ -88,6 +88,16 @@ def test_a_war_reported_every_day_stays_an_event_a_day_not_one_event():
     assert sum(m.sources for m in merged) == len(records)
 
 
+def test_a_vague_report_does_not_gather_reports_months_apart():
+    undated = [report(f"u{n}", day, "ISR", "PSE", "ASSAULT", precision="publication")
+               for n, day in enumerate(["2015-03-01", "2015-06-01", "2015-09-01"])]
+    this_year = report("y", "2015-01-02", "ISR", "PSE", "ASSAULT", date="2015", precision="year")
+    this_month = report("m", "2015-06-01", "ISR", "PSE", "ASSAULT", date="2015-06", precision="month")
+    for vague in (this_year, this_month):
+        merged = merge_events([vague, *undated])
+        assert sorted(m.sources for m in merged) in ([1, 1, 1, 1], [1, 1, 2])
+
+
 @pytest.mark.parametrize(("reported", "events"), [
     # three outlets date the strike Tuesday, one Wednesday: one event
     ({"2015-12-15": 3, "2015-12-16": 1}, 1),

@@ -47,6 +47,8 @@ PUBLICATION_WINDOW_DAYS = 3
 # around new reports (store/merges.py).
 LINK_REACH = timedelta(days=max(DAY_WINDOW_DAYS, PUBLICATION_WINDOW_DAYS))
 
+# Precisions of reports that can head an event of their own in `_bounded_clusters`.
+HEADING_PRECISIONS = frozenset({"day", "publication"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4, "publication": 5, "unknown": 6}
 # The fields a merged event copies from its representative mention.
 REPRESENTATIVE_FIELDS = ("actor", "recipient", "event", "mode", "context", "event_text", "quad_code",
@@ -349,13 +351,16 @@ def _bounded_clusters(mentions: list[_Mention]) -> list[list[_Mention]]:
     units = _units(mentions)
     rank = {i: (-len(unit), unit[0].sort_key) for i, unit in enumerate(units)}  # lower: more reported
     neighbours = _unit_neighbours(units)
-    heads = {i for i in range(len(units)) if all(rank[i] < rank[j] for j in neighbours[i])}
+    # Only a day, or a publication day, can head an event: a week, month or year overlaps everything in it, so a
+    # "this year" report heading one would gather undated reports months apart.
+    can_head = {i for i, unit in enumerate(units) if unit[0].precision in HEADING_PRECISIONS}
+    heads = {i for i in can_head if all(rank[i] < rank[j] for j in neighbours[i] & can_head)}
     members: dict[int, list[_Mention]] = {i: list(units[i]) for i in heads}
     alone = []
     for i, unit in enumerate(units):
         if i in heads:
             continue
-        best = min(neighbours[i], key=rank.__getitem__, default=None)
+        best = min(neighbours[i] & can_head, key=rank.__getitem__, default=None)
         if best in heads:
             members[best].extend(unit)
         else:
