@@ -169,6 +169,22 @@ def test_document_topics_are_the_countries_named_most_as_countries():
     assert document_topics(places) == {"seed": {"SYR", "RUS"}}
 
 
+@pytest.mark.parametrize("deadline, status", [(True, "kept"), (False, "missed")])
+def test_a_deadline_for_a_day_is_kept_from_the_announcement_on(deadline, status):
+    # "Russia will withdraw its troops by December 18", said on December 10; the withdrawal came on the 15th
+    promise = {"what": "withdraw its troops", "by": [entity("RUS GOV")], "due": "2015-12-18", "precision": "day",
+               "deadline": deadline, "category": ["RETREAT"], "event_id": None, "published": "2015-12-10"}
+    done = event("w", "RETREAT", ["RUS GOV"], [], "2015-12-15", "occurred")
+    later = event("n", "ACCUSE", ["RUS GOV"], ["USA GOV"], "2016-01-10", "occurred")
+    assert track([promise], [done, later], coverage_until="2016-01-10")[0]["status"] == status
+
+
+def test_a_planned_event_of_an_undated_document_is_no_later_news():
+    promise = dict(COMMITMENTS[1], category=["RETREAT"])
+    planned = event("p", "CONSULT", ["SYR GOV"], ["RUS GOV"], "2017-01-15", "planned")
+    assert track([promise], [planned], coverage_until="2017-02-01")[0]["status"] == "pending"
+
+
 def test_a_meeting_set_for_a_day_is_not_kept_by_a_meeting_before_that_day():
     # announced on March 1 for Friday, March 4: a meeting of the same parties on March 1 is another one
     before = event("b", "CONSULT", ["RUS GOV"], ["TUR GOV"], "2016-03-01", "occurred", "Geneva")

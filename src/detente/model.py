@@ -145,6 +145,9 @@ class Commitment:
     category: list[str] = field(default_factory=list)
     # When it was promised (its event's date, else publication); a deadline counts as kept from then on.
     announced: str | None = None
+    # Whether `due` is a deadline ("by December 18", "within two years") rather than the day of an appointment
+    # ("on Friday, December 18"): tracking counts a deadline as met by the act at any time from the announcement.
+    deadline: bool = False
     # Where the promised action is to happen (the planned event's place).
     place: Place | None = None
     # Set by tracking: id of the occurred event that kept it.

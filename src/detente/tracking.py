@@ -294,10 +294,10 @@ def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]], cover
             tracked.append(record)
             continue
         first, last = date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
-        # A deadline ("by June") is met by anything from the announcement on, not only within June; an
-        # appointment for a day ("on Friday, December 18") only by what happens that day.
+        # A deadline ("by June", "by December 18") is met by anything from the announcement on, not only within
+        # its period; an appointment for a day ("on Friday, December 18") only by what happens that day.
         announced = _announced(commitment)
-        if announced is not None and announced < first and commitment.get("precision") != "day":
+        if announced is not None and announced < first and _is_deadline(commitment):
             first = announced
         categories, place = _profile(commitment, events_by_id)
         keeper = next((e for e in ordered if matches(commitment, e, (first, last), categories, place)), None)
@@ -350,9 +350,19 @@ def document_topics(places: list[dict[str, Any]]) -> dict[str, set[str]]:
     return {doc: {code for code, n in named.items() if n == max(named.values())} for doc, named in counts.items()}
 
 
+def _is_deadline(commitment: dict[str, Any]) -> bool:
+    """Whether the due value is a deadline: so marked, or any period longer than a day (records from before
+    commitments said so)."""
+    return bool(commitment.get("deadline")) or commitment.get("precision") != "day"
+
+
 def _published_day(event: dict[str, Any]) -> date | None:
+    """When news of an event appeared: its document's publication day; for a record without one, the day of
+    an event that occurred (a planned event's day is no news from that day)."""
     span = period(str(event.get("published") or "")[:10])
-    return span[0] if span else _event_day(event)
+    if span:
+        return span[0]
+    return _event_day(event) if event.get("status", "occurred") == "occurred" else None
 
 
 # ------------------------------------------------------------------------------------------- the store

@@ -212,8 +212,10 @@ class CommitmentFinder:
                 return None
             precision = f"within {value} of {anchor}"
         exclude = {t.i for t in span_tokens}
-        return self.draft(sentence, offset, head, chain, triggers, firmness or "announced", due, precision,
-                          meeting, exclude)
+        found = self.draft(sentence, offset, head, chain, triggers, firmness or "announced", due, precision,
+                           meeting, exclude)
+        _set_optional(found.commitment, deadline=deadline)
+        return found
 
     def event_draft(self, sentence: Sentence, offset: int, event: Event, triggers: dict[int, Event],
                     covered: set[int]) -> Draft | None:
@@ -607,7 +609,8 @@ _COMMITMENT_FIELDS = frozenset(f.name for f in fields(Commitment))
 
 
 def _set_optional(commitment: Commitment, **values: Any) -> None:
-    """Set fields that newer versions of the model declare (category, announced, place) when it has them."""
+    """Set fields that newer versions of the model declare (category, announced, place, deadline) when it has
+    them."""
     for name, value in values.items():
         if name in _COMMITMENT_FIELDS:
             setattr(commitment, name, value)
