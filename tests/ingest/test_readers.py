@@ -50,7 +50,11 @@ def test_text_file(tmp_path, settings):
 @pytest.mark.parametrize("name, published, expected", [
     # a page saved under its date: the date in its name or path is its address's date
     ("envoys-2019-03-04.txt", None, ("2019-03-04", "url")),
-    ("2019/03/04/envoys.txt", None, ("2019-03-04", "url")),
+    ("envoys_2019_03_04.txt", None, ("2019-03-04", "url")),
+    # a folder's date is when it was filled, and a number that reads as a date may be an id
+    ("crawl-2023-05-01/envoys.txt", None, (None, "unknown")),
+    ("2019/03/04/envoys.txt", None, (None, "unknown")),
+    ("exports/20150101.txt", None, (None, "unknown")),
     ("envoys-2019-13-04.txt", None, (None, "unknown")),  # no such month
     ("envoys.txt", None, (None, "unknown")),
     # a date given on the command line wins
@@ -60,6 +64,12 @@ def test_a_date_in_the_file_name_dates_an_undated_page(tmp_path, settings, name,
     path = write(tmp_path / name, SAVED_PAGE)
     [doc] = read([path], settings, published=published)
     assert (doc.published, doc.published_source) == expected
+
+
+def test_records_of_a_dated_corpus_file_do_not_take_its_date(tmp_path, settings):
+    path = write(tmp_path / "export-2024-01-05.jsonl", json.dumps({"text": PARAGRAPHS}) + "\n")
+    [doc] = read([path], settings)
+    assert (doc.published, doc.published_source) == (None, "unknown")
 
 
 def test_html_file(tmp_path, settings):

@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -479,11 +480,15 @@ def _finish(
     return doc
 
 
+# A date in a file name, its parts separated by dashes or underscores.
+FILE_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](0[1-9]|1[0-2])[-_](0[1-9]|[12]\d|3[01])(?!\d)")
+
+
 def resolve_published(
     meta: Metadata, argument: str | None, found: Metadata, url: str | None, source: str | None = None,
 ) -> tuple[str | None, str]:
     """The publication date and its source: record field, then --published, then page metadata, feed, URL,
-    then a date in the file's own name or path ("mee-2015-12-16-syria-talks.txt": a page saved by date),
+    then a date in the name of the file a single page was read from ("mee-2015-12-16-syria-talks.txt"),
     also reported as `url`, the document's address."""
     if meta.published and meta.published_source == "given":
         return meta.published, "given"
@@ -495,15 +500,23 @@ def resolve_published(
         return meta.published, "metadata"
     if found.published:
         return found.published, found.published_source
-    for address in (url, _file_path(source)):
-        from_address = html.date_from_url(address)
-        if from_address:
-            return from_address, "url"
+    from_address = html.date_from_url(url) or _date_from_file_name(source)
+    if from_address:
+        return from_address, "url"
     return None, "unknown"
 
 
-def _file_path(source: str | None) -> str | None:
-    """The file path in a document's `source` ("corpus.jsonl:3" -> "corpus.jsonl"); None for web addresses."""
-    if not source or "://" in source:
+def _date_from_file_name(source: str | None) -> str | None:
+    """The date written in the name of the file a single page was read from ("mee-2015-12-16-syria-talks.txt"),
+    with its parts separated (a bare "20150101" may be an id); None for web addresses and for records of a
+    corpus file ("dump-2024-01-05.jsonl:3" is the dump's date, not the article's).  Only the name counts: a
+    folder's date ("crawl-2023-05-01/") is when it was filled."""
+    if not source or "://" in source or re.search(r":\d+$", source):
         return None
-    return re.sub(r":\d+$", "", source)
+    match = FILE_NAME_DATE.search(os.path.basename(source))
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None
