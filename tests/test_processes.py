@@ -130,6 +130,13 @@ def test_processes_and_timeline_from_store(tmp_path):
         meeting = rows[(rows["kind"] == "event") & (rows["sources"] == 5)]
         assert list(meeting["date"]) == ["2015-12-03"]
         assert timeline_from_store(store, "no such process") is None
+        # the stored merged events give the same processes as merging the stored reports again
+        from detente.processes import _store_processes, build_processes
+
+        again = build_processes([{**e, "doc_id": d.id, "published": d.published} for d in docs
+                                 if d.id not in copies for e in d.to_dict()["events"]])
+        assert [(p.id, p.name, [m.id for m in p.events], p.doc_ids) for p in _store_processes(store)] == \
+               [(p.id, p.name, [m.id for m in p.events], p.doc_ids) for p in again]
 
 
 @pytest.mark.parametrize(("date", "precision", "start"), [

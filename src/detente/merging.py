@@ -18,8 +18,9 @@ reports sharing participants, category group and status class, day-dated reports
 unit joins a neighbouring day's unit only when that one is the most reported around it (`_bounded_clusters`), so
 daily reports of a long war stay one event a day rather than chaining into one; each coarser report (week,
 month, publication date) is then attached to the nearest compatible day-dated cluster, so a vague "talks this
-month" cannot bridge two distinct meetings; coarse reports with no such cluster are grouped the same bounded way.  `assign_incrementally` recomputes only the blocks that new reports
-touch, which gives exactly the batch result.
+month" cannot bridge two distinct meetings; coarse reports with no such cluster are grouped the same bounded
+way.  `assign_incrementally` recomputes only the blocks that new reports touch, which gives exactly the batch
+result.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ process that holds most of their document's events (a commitment tied to an even
 
 Each process has a stable id (a hash of topic, family and start date) and a readable name built from the
 topic, the family word and the year span, e.g. "Syria peace talks, 2015-16".  `processes_from_store` and
-`timeline_from_store` are the plain functions behind `detente processes` and `detente timeline PROCESS`.
+`timeline_from_store` are the plain functions behind `detente processes` and `detente timeline PROCESS`; they read
+the merged events the store keeps rather than merging its reports again.
 """
 
 from __future__ import annotations
@@ -112,9 +113,11 @@ class Process:
 
 def build_processes(events: Iterable[Mapping[str, Any]], quotes: Iterable[Mapping[str, Any]] = (),
                     stances: Iterable[Mapping[str, Any]] = (), commitments: Iterable[Mapping[str, Any]] = (),
-                    places: Iterable[Mapping[str, Any]] = ()) -> list[Process]:
-    """Group event records (with doc_id, published) and their documents' items into processes, oldest first."""
-    merged = merge_events(events)
+                    places: Iterable[Mapping[str, Any]] = (),
+                    merged: list[MergedEvent] | None = None) -> list[Process]:
+    """Group event records (with doc_id, published) and their documents' items into processes, oldest first;
+    `merged`, when given, are those events already merged (a store keeps them), else they are merged here."""
+    merged = merge_events(events) if merged is None else merged
     focus = _document_focus(merged, places)
     vocabulary = process_vocabulary()
     threads: dict[tuple[tuple[str, ...], str], list[MergedEvent]] = defaultdict(list)
@@ -214,7 +217,24 @@ def _store_processes(store) -> list[Process]:
                         ("commitments", store.commitments())):
         items[name] = [{**_json(r.get("record")), "doc_id": r["doc_id"]} for r in table.to_dict("records")]
     places = store.places().to_dict("records")
-    return build_processes(events, items["quotes"], items["stances"], items["commitments"], places)
+    return build_processes(events, items["quotes"], items["stances"], items["commitments"], places,
+                           merged=_stored_merged_events(store, events))
+
+
+def _stored_merged_events(store, events: list[dict[str, Any]]) -> list[MergedEvent]:
+    """The merged events the store keeps up to date as documents arrive, with their reports' records; the same
+    as merging `events` again (the store's tests check it), without the cost."""
+    reports = {(str(e.get("doc_id")), str(e.get("id"))): e for e in events}
+    merged = []
+    for row in store.merged_events().to_dict("records"):
+        record = _json(row.get("record"))
+        mentions = [(m["event_id"], m["doc_id"]) for m in record.get("mentions") or []]
+        event = {k: v for k, v in record.items() if k not in ("mentions", "first_reported", "last_reported")}
+        merged.append(MergedEvent(
+            id=row["id"], mentions=mentions, sources=int(row["sources"]), first_reported=record.get("first_reported"),
+            last_reported=record.get("last_reported"), event=event,
+            records=[reports[(doc_id, event_id)] for event_id, doc_id in mentions if (doc_id, event_id) in reports]))
+    return sorted(merged, key=lambda m: m.id)
 
 
 def _json(value: Any) -> dict[str, Any]:

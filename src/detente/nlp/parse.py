@@ -110,11 +110,11 @@ class CachedAttributeRuler:
     Its one-token patterns read only a token's lower-case form, tag, dependency and whether it is a space, so
     the attributes they set are a function of those four, and of the form only through whether it is one of the
     few words the patterns name (they name about a hundred: "was", "n't", "themself" ...): every other word
-    is keyed as one, so the memo fills after a few documents instead of never.  Documents where a multi-token pattern may match
-    ("there is", "gonna": one of their tokens can start such a pattern) or that hold a space token (whose tag
-    and dependency the ruler rewrites) go to the real ruler, as do those with a combination not seen yet (which
-    are then remembered).  The ruler's Matcher costs about as much as the parser (bench/throughput.py, issue 9);
-    a dict lookup per token does not.
+    is keyed as one, so the memo fills after a few documents instead of never.  Documents where a multi-token
+    pattern may match ("there is", "gonna": one of their tokens can start such a pattern) or that hold a space
+    token (whose tag and dependency the ruler rewrites) go to the real ruler, as do those with a combination not
+    seen yet (which are then remembered).  The ruler's Matcher costs about as much as the parser
+    (bench/throughput.py, issue 9); a dict lookup per token does not.
     """
 
     KEY = [LOWER, TAG, DEP, IS_SPACE]
