@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -290,9 +290,8 @@ def _compatible(a: _Mention, b: _Mention) -> bool:
 
 
 def _components(mentions: list[_Mention]) -> list[list[_Mention]]:
-    """Connected components of the compatibility graph, found by a sweep over periods sorted by start."""
-    ordered = sorted(mentions, key=lambda m: (m.period[0], m.sort_key) if m.period else (date.max, m.sort_key))
-    parent = list(range(len(ordered)))
+    """Connected components of the compatibility graph."""
+    parent = list(range(len(mentions)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -300,23 +299,28 @@ def _components(mentions: list[_Mention]) -> list[list[_Mention]]:
             i = parent[i]
         return i
 
-    # Any compatible pair starts no further apart than the widest period plus the day window, so the inner loop
-    # stops there instead of running over the whole block.
-    reach = max((m.period[1] - m.period[0] for m in ordered if m.period), default=timedelta(0))
-    reach += LINK_REACH
-    for i, a in enumerate(ordered):
-        if a.period is None:
-            continue
-        for j in range(i + 1, len(ordered)):
-            b = ordered[j]
-            if b.period is None or b.period[0] - a.period[0] > reach:
-                break
-            if _compatible(a, b):
-                parent[root(j)] = root(i)
+    for i, j in _pairs_in_reach([m.period for m in mentions]):
+        if _compatible(mentions[i], mentions[j]):
+            parent[root(j)] = root(i)
     groups: dict[int, list[_Mention]] = defaultdict(list)
-    for i, mention in enumerate(ordered):
+    for i, mention in enumerate(mentions):
         groups[root(i)].append(mention)
     return list(groups.values())
+
+
+def _pairs_in_reach(periods: list[tuple[date, date] | None]) -> Iterator[tuple[int, int]]:
+    """Index pairs of the periods that start close enough for their reports to merge, by a sweep over starts.
+
+    Any pair that can merge starts no further apart than the widest period plus `LINK_REACH`, so the inner
+    loop stops there instead of running over the whole block; periods of None never merge.
+    """
+    dated = sorted((i for i, p in enumerate(periods) if p is not None), key=lambda i: periods[i][0])
+    reach = max((periods[i][1] - periods[i][0] for i in dated), default=timedelta(0)) + LINK_REACH
+    for position, i in enumerate(dated):
+        for j in dated[position + 1:]:
+            if periods[j][0] - periods[i][0] > reach:
+                break
+            yield i, j
 
 
 def _cluster_block(mentions: list[_Mention]) -> list[list[_Mention]]:
@@ -379,18 +383,12 @@ def _units(mentions: list[_Mention]) -> list[list[_Mention]]:
 
 
 def _unit_neighbours(units: list[list[_Mention]]) -> dict[int, set[int]]:
-    """Pairs of units with two reports that could merge, found by a sweep over unit periods by start."""
+    """Pairs of units with two reports that could merge."""
     neighbours: dict[int, set[int]] = {i: set() for i in range(len(units))}
-    dated = sorted((i for i, unit in enumerate(units) if unit[0].period), key=lambda i: units[i][0].period[0])
-    reach = max((units[i][0].period[1] - units[i][0].period[0] for i in dated), default=timedelta(0))
-    reach += LINK_REACH
-    for position, i in enumerate(dated):
-        for j in dated[position + 1:]:
-            if units[j][0].period[0] - units[i][0].period[0] > reach:
-                break
-            if any(_compatible(a, b) for a in units[i] for b in units[j]):
-                neighbours[i].add(j)
-                neighbours[j].add(i)
+    for i, j in _pairs_in_reach([unit[0].period for unit in units]):
+        if any(_compatible(a, b) for a in units[i] for b in units[j]):
+            neighbours[i].add(j)
+            neighbours[j].add(i)
     return neighbours
 
 
