@@ -283,6 +283,7 @@ def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]], cover
     `doc_topics` (`document_topics`) says what the announcing documents are about."""
     coverage = period(coverage_until)
     coverage_end = coverage[1] if coverage else None
+    news = _News(events, coverage_end, doc_topics or {})
     events_by_id = {str(e.get("id") or e.get("event_id")): e for e in events if e.get("id") or e.get("event_id")}
     ordered = sorted(events, key=lambda e: (_event_day(e) or date.max, str(e.get("id") or e.get("event_id"))))
     tracked = []
@@ -301,44 +302,65 @@ def track(commitments: list[dict[str, Any]], events: list[dict[str, Any]], cover
             first = announced
         categories, place = _profile(commitment, events_by_id)
         keeper = next((e for e in ordered if matches(commitment, e, (first, last), categories, place)), None)
-        covered_until = _party_coverage(commitment, events, coverage_end, doc_topics)
         if keeper is not None:
             record["status"], record["kept_by"] = "kept", keeper.get("id") or keeper.get("event_id")
-        elif covered_until is not None and covered_until > last + timedelta(days=GRACE_DAYS):
+        elif (covered_until := news.of_parties(commitment)) is not None \
+                and covered_until > last + timedelta(days=GRACE_DAYS):
             record["status"] = "missed"
         tracked.append(record)
     return tracked
 
 
-def _party_coverage(commitment: dict[str, Any], events: list[dict[str, Any]], coverage_end: date | None,
-                    doc_topics: dict[str, set[str]] | None) -> date | None:
-    """How far the coverage of the commitment's parties runs: the latest publication of a document reporting
-    an event of one of them.  A deadline is missed only when news of those parties went on past it without
-    the act; news of others (a store that also holds last year's trade talks) says nothing about it.  The events'
-    own dates stand in for publication dates a record lacks."""
-    if coverage_end is None:
-        return None
-    parties = _commitment_codes(commitment) - MEDIATOR_CODES
-    if not parties and commitment.get("doc_id") is not None:
-        # a mediator's announcement ("the Support Group agreed ... by June"): the process is about the countries
-        # its document names most as countries (Syria and Russia in the seed article), else about the states its
-        # events involve most
-        parties = set((doc_topics or {}).get(commitment["doc_id"]) or ()) or _most_involved(
-            [e for e in events if e.get("doc_id") == commitment["doc_id"]])
-        if not parties:
+class _News:
+    """How far the coverage of each party runs: the latest publication of a document reporting an event of it.
+
+    A deadline is missed only when news of the commitment's parties went on past it without the act; news of
+    others (a store that also holds last year's trade talks) says nothing about it.  The events' own dates stand
+    in for publication dates a record lacks.
+    """
+
+    def __init__(self, events: list[dict[str, Any]], coverage_end: date | None,
+                 doc_topics: dict[str, set[str]]) -> None:
+        self.coverage_end, self.doc_topics = coverage_end, doc_topics
+        self.latest: dict[str, date] = {}
+        self.by_doc: dict[Any, list[dict[str, Any]]] = {}
+        for event in events:
+            self.by_doc.setdefault(event.get("doc_id"), []).append(event)
+            day = _published_day(event)
+            if day is None:
+                continue
+            for code in _event_codes(event):
+                if code not in self.latest or day > self.latest[code]:
+                    self.latest[code] = day
+
+    def of_parties(self, commitment: dict[str, Any]) -> date | None:
+        """The last day of news of the commitment's parties, within the coverage; None when there is none."""
+        if self.coverage_end is None:
             return None
-    elif not parties:  # no document to go by: the whole coverage is all there is
-        return coverage_end
-    days = [_published_day(e) for e in events if parties & _event_codes(e)]
-    latest = max((d for d in days if d is not None), default=None)
-    return min(latest, coverage_end) if latest else None
+        parties = _commitment_codes(commitment) - MEDIATOR_CODES
+        if not parties and commitment.get("doc_id") is not None:
+            # a mediator's announcement ("the Support Group agreed ... by June"): the process is about the
+            # countries its document names most as countries (Syria and Russia in the seed article), else about
+            # the states its events involve most
+            doc_id = commitment["doc_id"]
+            parties = set(self.doc_topics.get(doc_id) or ()) or _most_involved(self.by_doc.get(doc_id, []))
+            if not parties:
+                return None
+        elif not parties:  # no document to go by: the whole coverage is all there is
+            return self.coverage_end
+        latest = max((self.latest[code] for code in parties if code in self.latest), default=None)
+        return min(latest, self.coverage_end) if latest else None
 
 
 def _most_involved(events: list[dict[str, Any]]) -> set[str]:
     """The non-mediator codes taking part in the most of these events."""
-    counts = Counter(code for e in events for code in _event_codes(e) - MEDIATOR_CODES)
+    return _most_common(Counter(code for e in events for code in _event_codes(e) - MEDIATOR_CODES))
+
+
+def _most_common(counts: Counter) -> set[str]:
+    """The keys counted most often, all of them when several tie."""
     top = max(counts.values(), default=0)
-    return {code for code, n in counts.items() if n == top}
+    return {key for key, n in counts.items() if n == top}
 
 
 def document_topics(places: list[dict[str, Any]]) -> dict[str, set[str]]:
@@ -347,7 +369,7 @@ def document_topics(places: list[dict[str, Any]]) -> dict[str, set[str]]:
     for place in places:
         if str(place.get("feature") or "").startswith("PCL") and place.get("country"):
             counts.setdefault(place["doc_id"], Counter())[place["country"]] += 1
-    return {doc: {code for code, n in named.items() if n == max(named.values())} for doc, named in counts.items()}
+    return {doc: _most_common(named) for doc, named in counts.items()}
 
 
 def _is_deadline(commitment: dict[str, Any]) -> bool:
