@@ -79,6 +79,11 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "She saw the rally on television with her father.",
     # generic "you" believes nothing
     "If you think the plan will work, the numbers will disappoint.",
+    # what someone responds or adds to is no content of theirs
+    "An attorney for Mills did not respond to requests for comment.",
+    "Hillary Clinton is adding to her delegate lead over Bernie Sanders.",
+    # "continue" with a gerund is an act going on
+    "Trump continued taunting the reporters at the back of the room.",
 ])
 def test_no_attribution(quotes_pipeline, body):
     assert [q for q in run(quotes_pipeline, body) if q.speaker is not None] == []
