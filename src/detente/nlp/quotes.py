@@ -4,7 +4,8 @@
 `mentions` and `notes["people"]` (both from the actors stage when it ran) and assigns `quotes`: a list of
 `Quote(speaker, text, kind, cue, start, end)` in body order, `start`/`end` delimiting the quoted content
 without its quote marks.  Quote-mark pairing lives in `quote_marks`, the cue lexicon and regex frames in
-`quote_cues`, speaker resolution in `quote_speakers`; this module finds the quotes and their cues.
+`quote_cues`, speaker resolution in `quote_speakers`, indirect quotes read from the parse in `quote_clauses`;
+this module finds the direct and partial quotes and puts the pieces together.
 
 Decisions (issue 6):
 - Quote marks: straight and curly double quotes (and '' as in newspaper archives) pair as quotes; an opening
@@ -81,13 +82,14 @@ import re
 from typing import Any
 
 from detente.model import Document, Quote, Sentence
+from detente.nlp.quote_clauses import AS_LABEL_VERBS, WORD, ClauseQuotes
 from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, LISTED_SPEAKER, Attribution, CueLexicon, cue_forms,
                                     cue_lexicon, frame_patterns, lead_cue_pattern)
 from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, deduplicate, find_quote_spans,
                                      is_work_title, repeats_a_quote, title_and_caption_lines, transcript_turns)
 from detente.nlp.quote_speakers import (DATELINE_DASHES, OTHER_PRONOUNS, SpeakerResolver, carried_subject,
                                         passive_agent, subject_after_dateline)
-from detente.nlp.syntax import is_finite, is_misplaced_act, misplaced_acts
+from detente.nlp.syntax import is_finite, is_misplaced_act
 from detente.pipeline import component
 from detente.settings import Settings
 
@@ -95,49 +97,12 @@ __all__ = ["MAX_QUOTE_CHARS", "Quotes", "cue_forms", "cue_lexicon", "find_quote_
 
 # How far (in characters) after a closing mark the "he said" frame may sit.
 MAX_FRAME_CHARS = 160
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘'A-Z])")
 FRAME_END = re.compile(r"[.!?](?=\s|$)|[\"“‘]|''")
 # A full stop after a title or state abbreviation ("Rep.", "Sen.", "R-Fla.") does not end the frame.
 TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(-])[A-Z][a-z]{0,3}\.$")
-# Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "said so").
-ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "quote", "call", "find", "show"})
-# Prepositions right after a cue verb that introduce what it is about ("called for", "spoke about").
-TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
-# Speech verbs whose preposition names what they answer or add to, not what was said ("responded to the
-# president", "did not respond to requests for comment", "is adding to her lead").
-TOPICLESS_VERBS = frozenset({"say", "tell", "add", "respond", "reply"})
-# Prepositions after an owned noun cue that introduce what was said or held ("his support for the wall").
-NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
-# Verbs of talking report only what they are about: "talked about the wall", not "talked to reporters" nor
-# "speaks the language".
-TOPIC_ONLY_VERBS = frozenset({"talk", "speak"})
-ABOUT_PREPOSITIONS = frozenset({"about", "of"})  # not "on": "spoke on condition of anonymity"
-# Verbs that label their object: the object and the label are the content.
-LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
-# Verbs that report a view only when they cast their object "as" something ("see the program as an opportunity");
-# without the "as" they are no cue ("saw the rally", "painted the house").
-AS_LABEL_VERBS = frozenset({"see", "view", "paint", "portray", "characterize"})
-# Verbs whose infinitive is an act committed to, not words reported: "agreed to resume talks" is an AGREE event
-# (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content;
-# "continued to taunt reporters" is an act going on ("...," he continued still frames a direct quote).
-ACT_INFINITIVE_VERBS = frozenset({"agree", "continue"})
-# Verbs that report a view only when a person does them: "Trump attacked Clinton's record" is PolNeAR's attribution,
-# "rebels attacked the town" is an event (the events stage codes it).
-PERSON_ONLY_VERBS = frozenset({"attack"})
-# Verbs that report a finding when their subject is evidence ("polls show Clinton ahead", "data indicate ...").
-EVIDENCE_VERBS = frozenset({"show", "find", "indicate", "suggest", "reveal", "confirm"})
 # Relative pronouns that stand for a cue verb's subject ("Leeds, who told the Times ...").
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
-# What may follow a cue verb closing its sentence ("..., Mook said Tuesday in a statement."): no complement.
-TAIL_FRAME_DEPS = frozenset({"punct", "npadvmod", "advmod", "prep"})
-# A sentence-final frame reports what comes before it when that is at least this many tokens.
-MIN_TAIL_CONTENT_TOKENS = 3
-# How many words after a cue verb a stray "that" clause may open ("claimed at the time that ...").
-LOOSE_THAT_REACH = 10
-# An object reported as content has at least this many tokens ("denied the accusations"); shorter ones
-# ("denied it", "wrote that") say nothing.
-MIN_OBJECT_TOKENS = 2
 # A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
 MIN_UNATTRIBUTED_WORDS = 4
 # ... and given the speaker of the previous direct quote up to this many paragraphs back.
@@ -150,7 +115,6 @@ LEADING_SUBORDINATOR = re.compile(r"\s*(?:As|When|While|But|And|So|Then|After|Be
 # Words that show a frame's "speaker" is really a clause ("a claim that he denied").
 CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "when", "while", "because", "if", "as", "but", "was",
                           "is", "are", "were", "to", "what", "not"})
-
 
 
 @component("quotes")
@@ -184,7 +148,7 @@ def _actors_module() -> Any:
     return actors
 
 
-class _DocumentQuotes:
+class _DocumentQuotes(ClauseQuotes):
     """The quotes of one document; holds the per-document indexes the rules share."""
 
     def __init__(self, doc: Document, lexicon: CueLexicon, actors: Any) -> None:
@@ -549,288 +513,6 @@ class _DocumentQuotes:
 
     # -- indirect quotes ----------------------------------------------------------------------------------
 
-    def _indirect(self) -> list[Quote]:
-        """Complement clauses of cue verbs and clauses qualified by "according to", in parsed sentences."""
-        found: list[Quote] = []
-        forms = cue_forms()
-        for sentence in self.sentences:
-            if sentence.span is None or self._skipped(sentence.start):
-                continue
-            taken: list[tuple[int, int]] = []
-            # Only the cue words' tokens are looked at: walking every token of every sentence is the slow part.
-            cues = [(match.start(), self._token_at(sentence, match.start()))
-                    for match in WORD.finditer(self.body, sentence.start, sentence.end)
-                    if match.group().lower() in forms]
-            # The outermost cue first: in "The campaign plans to ..., a spokesman announced" the spokesman
-            # announced the plan; "plans" inside it reports nothing of its own.
-            cues.sort(key=lambda cue: (_depth(cue[1]), cue[0]))
-            for at, token in cues:
-                if token is None or any(a <= at < b for a, b in taken):
-                    continue  # not a cue, or a cue inside reported content ("said he believes that ...")
-                if token.lower_ == "according":
-                    quote = self._according_clause(sentence, token)
-                elif self.lex.lemma_of(token) in self.lex.cue_lemmas and token.pos_ in ("VERB", "AUX"):
-                    quote = self._complement_clause(sentence, token)
-                elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.noun_cues:
-                    quote = self._noun_clause(sentence, token)
-                else:
-                    continue
-                if quote is not None:
-                    found.append(quote)
-                    taken.append((quote.start, quote.end))
-        return found
-
-    def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
-        """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
-        if verb.lemma_.lower() in ACT_INFINITIVE_VERBS and any(
-                c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
-                for c in verb.children):
-            return None
-        if self.lex.lemma_of(verb) in PERSON_ONLY_VERBS:
-            speaker = self._from_verb(sentence, verb)
-            if speaker.speaker_start is None or not self.resolver.names_person(speaker.speaker_start,
-                                                                               speaker.speaker_end):
-                return None
-        if self.lex.lemma_of(verb) in TOPIC_ONLY_VERBS:
-            # "talked about the wall": the topic only, never an object or a clause ("speaks the language").
-            span = self._topic(verb, ABOUT_PREPOSITIONS)
-            return self._indirect_quote(sentence, verb, *span, None) if span is not None else None
-        if self.lex.lemma_of(verb) in AS_LABEL_VERBS:
-            # "Critics see the program as an opportunity" / "sees that the race is tightening": nothing looser.
-            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and _marked_that(c)
-                           and self._is_clause(c)), None)
-            span = (clause.left_edge, clause.right_edge) if clause is not None else self._object_content(verb)
-            return self._indirect_quote(sentence, verb, *span, None) if span is not None else None
-        clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)]
-        quoted = [c for c in clauses if c.i < verb.i and self._overlaps_direct(
-            self._offset(sentence, c.left_edge), self._offset(sentence, c.right_edge) + 1)]
-        if quoted and (len(quoted) < len(clauses) or self._object_content(verb) is not None):
-            # A clause before the cue that is a direct quote already reported ('"...," he asked Conway to ...')
-            # leaves the cue's other complements to report.
-            clauses = [c for c in clauses if c not in quoted]
-        # A "that" clause after the verb is its complement even where the parser hung an earlier clause on it
-        # ("... in the hours before the polls Trump said Tuesday that Rubio was ...").
-        clause = next((c for c in clauses if c.i > verb.i and _marked_that(c)), clauses[0] if clauses else None)
-        frame: tuple[int, int] | None = None  # the "he said" inside the content, left out of its text
-        if clause is not None:
-            first, last = clause.left_edge, clause.right_edge
-        elif verb.head.i != verb.i and self._is_clause(verb.head) and (
-                verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "advcl" and _marked_as(verb))):
-            # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive" / "As
-            # experts have pointed out, Trump is free to ...": the clause the cue is set into is what was said,
-            # less the cue's own words.
-            head = verb.head
-            first, last = head.left_edge, head.right_edge
-            if verb.left_edge.i <= first.i:
-                first = verb.right_edge.nbor(1) if verb.right_edge.i + 1 < last.i else last
-            elif verb.right_edge.i >= last.i:
-                last = verb.left_edge.nbor(-1)
-            else:
-                frame = (self._offset(sentence, verb.left_edge), self._offset(sentence, verb.right_edge)
-                         + len(verb.right_edge.text))
-        elif any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children) and verb.i + 1 < sentence.span.end:
-            # A complement the parser left without a subject ("said the days when ... are gone"): what follows
-            # the verb up to the complement's end.
-            clause = max((c for c in verb.children if c.dep_ == "ccomp"), key=lambda c: c.i)
-            first, last = verb.nbor(1), clause.right_edge
-        elif (reported := self._tail_frame(sentence, verb) or self._object_content(verb)
-              or self._loose_clause(verb)) is not None:
-            first, last = reported
-        else:
-            return None
-        return self._indirect_quote(sentence, verb, first, last, frame)
-
-    def _indirect_quote(self, sentence: Sentence, verb: Any, first: Any, last: Any,
-                        frame: tuple[int, int] | None) -> Quote | None:
-        """The indirect quote of a cue verb reporting the tokens first..last (less a frame inside them)."""
-        # A finite verb the parser coordinated with the reported clause's non-finite one is the speaker's next
-        # act, not part of what was said ("called for mediators to join the talks and accused Ethiopia").
-        acts = [t for t in misplaced_acts(first.doc[first.i:last.i + 1]) if t.head.i >= first.i]
-        if acts:
-            last = first.doc[max(first.i, min(a.left_edge.i for a in acts) - 1)]
-        while last.i > first.i and (last.is_punct or last.dep_ == "cc"):
-            last = last.nbor(-1)
-        while first.i < last.i and first.is_punct:
-            first = first.nbor(1)
-        start = self._offset(sentence, first)
-        end = self._offset(sentence, last) + len(last.text)
-        if (end - start < 8 and not (first.i == last.i and _names_something(first))) \
-                or self._overlaps_direct(start, end) \
-                or self._inside_quote(self._offset(sentence, verb)):
-            return None
-        attribution = self._from_verb(sentence, verb)
-        if attribution.speaker_start is None:
-            return None
-        text = self.body[start:end] if frame is None else \
-            f"{self.body[start:frame[0]].rstrip(' ,')} {self.body[frame[1]:end].lstrip(' ,')}"
-        return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", attribution.cue,
-                     start, end)
-
-    def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
-        """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"
-        clause (or to-infinitive), said by the possessive or the name compounded with the noun."""
-        clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
-                       and ((_marked_that(c) and self._is_clause(c))
-                            or any(a.dep_ == "aux" and a.lower_ == "to" and a.i < c.i for a in c.children))),
-                      None)
-        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
-        topic = None
-        if clause is None and owner is not None:
-            # "her long support for stem cell research", "Clinton's allegations of a conspiracy": with an owner,
-            # the object of the preposition after the noun is what was said or held
-            topic = next((c for c in noun.children if c.dep_ == "prep" and c.i == noun.i + 1
-                          and c.lower_ in NOUN_TOPIC_PREPOSITIONS
-                          and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
-        if clause is None and topic is None:
-            return None
-        if owner is not None:
-            first, last = owner.left_edge, owner
-        else:
-            names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
-            if not names:
-                return None
-            first, last = names[0].left_edge, names[-1]
-        start = self._offset(sentence, first)
-        end = self._offset(sentence, last) + len(last.text)
-        end -= len(self.body[start:end]) - len(re.sub(r"['’]s?$", "", self.body[start:end]))
-        if end <= start or self._inside_quote(start):
-            return None
-        first, last = (clause.left_edge, clause.right_edge) if clause is not None else \
-            (topic.nbor(1), topic.right_edge)
-        while last.i > first.i and last.is_punct:
-            last = last.nbor(-1)
-        c_start, c_end = self._offset(sentence, first), self._offset(sentence, last) + len(last.text)
-        if c_end - c_start < 8 or self._overlaps_direct(c_start, c_end):
-            return None
-        return Quote(self.resolver.resolve(Attribution(noun.text.lower(), start, end)),
-                     clean_quote_text(self.body[c_start:c_end]), "indirect", noun.text.lower(), c_start, c_end)
-
-    def _according_clause(self, sentence: Sentence, according: Any) -> Quote | None:
-        """"X, according to Y" / "According to Y, X": the rest of the sentence, said by Y."""
-        attribution = self._according(sentence)
-        if attribution is None or attribution.speaker_start is None:
-            return None
-        phrase = list(according.subtree)
-        tokens = [t for t in sentence.span if not t.is_space]
-        before = [t for t in tokens if t.i < phrase[0].i]
-        after = [t for t in tokens if t.i > phrase[-1].i]
-        part = after if len(after) > len(before) else before
-        while part and part[0].is_punct:
-            part = part[1:]
-        while part and part[-1].is_punct:
-            part = part[:-1]
-        if len(part) < 3:
-            return None
-        start = self._offset(sentence, part[0])
-        end = self._offset(sentence, part[-1]) + len(part[-1].text)
-        if self._overlaps_direct(start, end):
-            return None
-        return Quote(self.resolver.resolve(attribution), clean_quote_text(self.body[start:end]), "indirect",
-                     "according to", start, end)
-
-    def _object_content(self, verb: Any) -> tuple[Any, Any] | None:
-        """What a cue verb without a clause reports: its infinitive ("urged Clinton to decide", "vowed to
-        fight") or, for verbs other than those naming the addressee, its object ("denied the accusations")."""
-        children = list(verb.children)
-        if self.lex.lemma_of(verb) in AS_LABEL_VERBS:
-            dobj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
-            label = next((c for c in children if c.dep_ == "prep" and c.lower_ == "as" and dobj is not None
-                          and c.i > dobj.i and any(g.dep_ == "pobj" for g in c.children)), None)
-            return (dobj.left_edge, label.right_edge) if label is not None else None
-        passive = next((c for c in children if c.dep_ == "nsubjpass"), None)
-        if passive is not None and passive_agent(verb) is not None and passive.pos_ != "PRON":
-            return passive.left_edge, passive.right_edge  # "This proposal was rejected by 64 percent of voters"
-        xcomp = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i
-                      and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) or c.tag_ == "VBG")),
-                     None)  # "vowed to fight", "proposed taxing carbon emissions"
-        if xcomp is None:
-            # "is calling for the United States to step up ...": the parser makes the "for X to" clause an
-            # adverbial one; with its own subject it is still what is called for, not a purpose.
-            xcomp = next((c for c in children if c.dep_ == "advcl" and c.i > verb.i
-                          and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                          and any(a.dep_ == "nsubj" for a in c.children)), None)
-        dobj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
-        if dobj is not None and self._shows_evidence(verb):
-            # "Polling averages show Clinton with a lead": a finding, the object and what qualifies it.
-            last = max((c for c in children if c.i > verb.i and not c.is_punct), key=lambda c: c.i)
-            return dobj.left_edge, last.right_edge
-        if dobj is not None and verb.lemma_.lower() in LABEL_VERBS and verb.right_edge.i > dobj.right_edge.i:
-            return dobj.left_edge, verb.right_edge  # "called the judge a 'hater of Donald Trump'"
-        if xcomp is not None:
-            first = dobj.left_edge if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge
-            if first.lower_ == "for" and first.i < xcomp.i:
-                first = first.nbor(1)
-            return first, xcomp.right_edge
-        reason = next((c for c in children if c.dep_ == "prep" and c.lower_ in ("for", "of", "as") and dobj is not None
-                       and c.i > dobj.right_edge.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
-        if reason is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
-            return dobj.left_edge, reason.right_edge  # "blasted him for not paying taxes", "praised Putin as a leader"
-        if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
-                and (dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1 or _names_something(dobj)):
-            return dobj.left_edge, dobj.right_edge
-        if dobj is None and verb.lemma_.lower() not in TOPICLESS_VERBS:
-            return self._topic(verb, TOPIC_PREPOSITIONS)
-        return None
-
-    @staticmethod
-    def _topic(verb: Any, prepositions: frozenset[str]) -> tuple[Any, Any] | None:
-        """"called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object."""
-        for prep in (c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in prepositions):
-            objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
-            if objects and (objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS or _names_something(objects[-1])):
-                return prep.nbor(1), objects[-1].right_edge
-        return None
-
-    def _tail_frame(self, sentence: Sentence, verb: Any) -> tuple[Any, Any] | None:
-        """"..., superdelegates would be going against the voters, Mook said.": a speech verb closing its
-        sentence after a comma and its subject reports everything before the comma, however the parser hung it."""
-        if self.lex.lemma_of(verb) not in self.lex.speech_lemmas:
-            return None
-        subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
-        span = sentence.span
-        if subject is None or subject.left_edge.i - 2 < span.start or subject.left_edge.nbor(-1).text != ",":
-            return None
-        if any(c.dep_ not in TAIL_FRAME_DEPS for c in verb.children if c.i > verb.i):
-            return None  # "X said Russia ..." or "X said the thing": the verb's own complement follows
-        first = span[0] if not span[0].is_punct else span[0].nbor(1)
-        last = subject.left_edge.nbor(-2)
-        return (first, last) if last.i - first.i >= MIN_TAIL_CONTENT_TOKENS else None
-
-    def _loose_clause(self, verb: Any) -> tuple[Any, Any] | None:
-        """A complement the parser hung elsewhere: "claimed at the time that she had turned over everything"
-        (a "that" clause a few words on, inside the cue's phrase), or "says the conflict, and its root cause,
-        remain" (an object and a verb with no subject of its own, which together are a clause)."""
-        for token in verb.subtree:
-            if token.i <= verb.i or token.i - verb.i > LOOSE_THAT_REACH:
-                continue
-            # "that" opens the clause as its marker, or (where the parser took "the time that ..." for a
-            # relative clause) as an adverb of it
-            if token.lower_ == "that" and token.dep_ in ("mark", "advmod") and self._is_clause(token.head) \
-                    and token.head.i > verb.i:
-                return token, token.head.right_edge
-        if self.lex.lemma_of(verb) in self.lex.speech_lemmas or self._shows_evidence(verb):
-            dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")),
-                        None)
-            conj = next((c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                         and dobj is not None and c.i > dobj.i
-                         and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)), None)
-            if conj is not None:
-                return dobj.left_edge, conj.right_edge
-        return None
-
-    def _shows_evidence(self, verb: Any) -> bool:
-        """A finding verb with evidence for its subject ("polls show", "records found", "data indicate")."""
-        if self.lex.lemma_of(verb) not in EVIDENCE_VERBS:
-            return False
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        return subject is not None and subject.lemma_.lower() in self.lex.evidence_nouns
-
-    @staticmethod
-    def _is_clause(token: Any) -> bool:
-        """A complement worth reporting: a verb with a subject (not "said so", "said yes")."""
-        return token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl")
-                                                     for c in token.children)
-
     # -- positions ----------------------------------------------------------------------------------------
 
     def _sentence_index(self, pos: int) -> int:
@@ -870,29 +552,3 @@ class _DocumentQuotes:
 
     def _skipped(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.skip_lines)
-
-
-def _names_something(token: Any) -> bool:
-    """A one-word object that is still content: a name or a noun ("endorsed Cruz", "talked about immigration"),
-    not a pronoun or a determiner ("denied it", "wrote that")."""
-    return token.left_edge.i == token.right_edge.i and token.pos_ in ("PROPN", "NOUN")
-
-
-def _depth(token: Any) -> int:
-    """How many heads lie above a token in its parse (0 for the root; a large number for no token)."""
-    if token is None:
-        return 1 << 20
-    depth = 0
-    while token.head.i != token.i and depth < 64:
-        token, depth = token.head, depth + 1
-    return depth
-
-
-def _marked_that(token: Any) -> bool:
-    """Whether a clause opens with "that" ("said that ...")."""
-    return any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
-
-
-def _marked_as(token: Any) -> bool:
-    """Whether a clause opens with "as" ("as experts have pointed out")."""
-    return any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
