@@ -64,6 +64,30 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
     # the subject of the adjectival passive a participle qualifies still speaks
     ("Democrats were outraged by the announcement, saying that he provided so little detail.", "indirect",
      "that he provided so little detail", "Democrats"),
+    # acting on a view in public (the verbs chosen on PolNeAR's even documents)
+    ("The White House declined to comment on the report about the talks.", "indirect",
+     "to comment on the report about the talks", "The White House"),
+    ("The Sanders campaign sought a recount in three counties.", "indirect", "a recount",
+     "The Sanders campaign"),
+    # a cue noun made the object of a light verb: the verb's subject said it
+    ("Donald Trump has recently made comments about the possibility of voter fraud.", "indirect",
+     "the possibility of voter fraud", "Donald Trump"),
+    ("Mr. Sanders's allies are mounting a public attack on the president's housing secretary.", "indirect",
+     "the president's housing secretary", "Mr. Sanders's allies"),
+    # a topic after adverbs, and the prepositions particular verbs take
+    ("Comedian George Lopez spoke briefly about the abrupt cancellation of his late night show.", "indirect",
+     "the abrupt cancellation of his late night show", "Comedian George Lopez"),
+    ("In a changing economy, young voters still believe in the American dream.", "indirect", "the American dream",
+     "young voters"),
+    # "as they vowed to ...": what they vowed, not the clause the cue is set into
+    ("Even as they all vowed to carry their campaigns onward, the sense of urgency was evident all day.", "indirect",
+     "to carry their campaigns onward", "they"),
+    # taking a side on someone: the pronoun is what was reported
+    ("Both of his Republican senators strongly supported him.", "indirect", "him", "Both of his Republican senators"),
+    # a subject the parser hung on the phrase before it
+    ("In addition to Mr. Regalado, two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
+     "Curbelo, have said they will not back Mr. Trump.", "indirect", "they will not back Mr. Trump",
+     "two Republican members of Congress from Florida"),
 ])
 def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     quotes = found(run(quotes_pipeline, body))
@@ -84,6 +108,8 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "Hillary Clinton is adding to her delegate lead over Bernie Sanders.",
     # "continue" with a gerund is an act going on
     "Trump continued taunting the reporters at the back of the room.",
+    # a pronoun object says nothing unless a side is taken on a person
+    "The senator denied it on Tuesday.",
 ])
 def test_no_attribution(quotes_pipeline, body):
     assert [q for q in run(quotes_pipeline, body) if q.speaker is not None] == []
@@ -210,3 +236,19 @@ def test_a_second_act_coordinated_into_the_reported_clause_is_the_speakers_own(q
     assert sorted((q.cue, q.text, q.speaker and q.speaker.entity_text) for q in run(quotes_pipeline, body)) == [
         ("accused", "Ethiopia of endangering its own dams downstream", "Sudan"),
         ("called", "international mediators to join the talks", "Sudan")]
+
+
+def test_a_dash_and_a_name_after_a_quote_credit_it(quotes_pipeline):
+    body = ("What readers told us.\n\n"
+            "\u201dMr. Trump embodies the lasting legacy of racism. He represents our greatest shame.\u201d \u2015 Sonya Herridge\n"
+            "\u201cDuring the debate Trump said Hispanics live in hell. He is ignorant.\u201d\u2015 Pamela Padilla.\n")
+    quotes = found(run(quotes_pipeline, body))
+    # the first quote opens with a closing mark, as pasted round-ups often do; it is still a quote
+    assert ("direct", "Mr. Trump embodies the lasting legacy of racism. He represents our greatest shame.",
+            "Sonya Herridge") in quotes
+    assert ("direct", "During the debate Trump said Hispanics live in hell. He is ignorant.", "Pamela Padilla") in quotes
+
+
+def test_a_dash_before_a_clause_is_no_credit(quotes_pipeline):
+    body = '"We will win," he said \u2014 and the crowd cheered for a minute.'
+    assert [s for _, _, s in found(run(quotes_pipeline, body))] == ["he"]

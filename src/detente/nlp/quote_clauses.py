@@ -27,12 +27,27 @@ TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
 # Speech verbs whose preposition names what they answer or add to, not what was said ("responded to the
 # president", "did not respond to requests for comment", "is adding to her lead").
 TOPICLESS_VERBS = frozenset({"say", "tell", "add", "respond", "reply"})
+# Prepositions that introduce what a particular cue verb is about, beyond TOPIC_PREPOSITIONS.
+VERB_TOPIC_PREPOSITIONS = {"believe": frozenset({"in"}), "agree": frozenset({"with"}), "point": frozenset({"to"})}
+# Words of amount between a cue verb and its topic ("said much about", "knows all about", "wrote little on").
+QUANTITY_OBJECTS = frozenset({"much", "little", "nothing", "all", "more", "less", "lot", "a"})
+# Verbs of taking a side on someone: a personal pronoun as object is still what is reported ("Both of his
+# senators strongly supported him", "a governor who had endorsed him"; PolNeAR's even documents, issue 6).
+SIDE_VERBS = frozenset({"support", "endorse", "defend", "oppose", "reject", "praise", "criticize", "attack", "accuse",
+                        "blame", "thank", "congratulate", "condemn", "denounce", "name", "nominate", "applaud",
+                        "commend", "embrace", "welcome", "slam", "blast", "fault", "chastise", "lambaste", "rip",
+                        "favor", "prefer", "question", "dismiss", "tout", "promote"})
+PERSON_OBJECTS = frozenset({"him", "her", "them"})
 # Prepositions after an owned noun cue that introduce what was said or held ("his support for the wall").
 NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
 # Verbs of talking report only what they are about: "talked about the wall", not "talked to reporters" nor
 # "speaks the language".
 TOPIC_ONLY_VERBS = frozenset({"talk", "speak"})
 ABOUT_PREPOSITIONS = frozenset({"about", "of"})  # not "on": "spoke on condition of anonymity"
+# Verbs that make a cue noun their object's act of saying: "made comments about voter fraud", "issued a call for
+# calm", "voiced concern that ...", "launched an attack on the judge" (issue 6, PolNeAR's even documents).
+LIGHT_VERBS = frozenset({"make", "issue", "express", "voice", "launch", "mount", "unleash", "deliver", "renew",
+                         "repeat", "reiterate", "level", "lodge", "release", "publish", "post", "offer", "give"})
 # Verbs that label their object: the object and the label are the content.
 LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
 # Verbs that report a view only when they cast their object "as" something ("see the program as an opportunity");
@@ -127,10 +142,11 @@ class ClauseQuotes:
         if clause is not None:
             first, last = clause.left_edge, clause.right_edge
         elif verb.head.i != verb.i and self._is_clause(verb.head) and (
-                verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "advcl" and _marked_as(verb))):
+                verb.dep_ in ("parataxis", "ccomp")
+                or (verb.dep_ == "advcl" and _marked_as(verb) and self._object_content(verb) is None)):
             # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive" / "As
             # experts have pointed out, Trump is free to ...": the clause the cue is set into is what was said,
-            # less the cue's own words.
+            # less the cue's own words; but "as they vowed to carry on, ..." reports what it vowed.
             head = verb.head
             first, last = head.left_edge, head.right_edge
             if verb.left_edge.i <= first.i:
@@ -166,7 +182,9 @@ class ClauseQuotes:
             first = first.nbor(1)
         start = self._offset(sentence, first)
         end = self._offset(sentence, last) + len(last.text)
-        if (end - start < 8 and not (first.i == last.i and _names_something(first))) \
+        one_word = first.i == last.i and (_names_something(first) or (
+            first.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in SIDE_VERBS))
+        if (end - start < 8 and not one_word) \
                 or self._overlaps_direct(start, end) \
                 or self._inside_quote(self._offset(sentence, verb)):
             return None
@@ -180,14 +198,18 @@ class ClauseQuotes:
 
     def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
         """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"
-        clause (or to-infinitive), said by the possessive or the name compounded with the noun."""
+        clause (or to-infinitive), said by the possessive or the name compounded with the noun, or by the
+        subject of a light verb the noun is the object of ("Trump made comments about voter fraud")."""
         clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
                        and ((_marked_that(c) and self._is_clause(c))
                             or any(a.dep_ == "aux" and a.lower_ == "to" and a.i < c.i for a in c.children))),
                       None)
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
+        light = noun.head if owner is None and not names and noun.dep_ == "dobj" \
+            and noun.head.lemma_.lower() in LIGHT_VERBS else None
         topic = None
-        if clause is None and owner is not None:
+        if clause is None and (owner is not None or light is not None):
             # "her long support for stem cell research", "Clinton's allegations of a conspiracy": with an owner,
             # the object of the preposition after the noun is what was said or held
             topic = next((c for c in noun.children if c.dep_ == "prep" and c.i == noun.i + 1
@@ -195,18 +217,26 @@ class ClauseQuotes:
                           and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
         if clause is None and topic is None:
             return None
-        if owner is not None:
-            first, last = owner.left_edge, owner
-        else:
-            names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
-            if not names:
+        cue = noun.text.lower()
+        if light is not None:
+            said_by = self._from_verb(sentence, light)
+            if said_by.speaker_start is None:
                 return None
-            first, last = names[0].left_edge, names[-1]
-        start = self._offset(sentence, first)
-        end = self._offset(sentence, last) + len(last.text)
-        end -= len(self.body[start:end]) - len(re.sub(r"['’]s?$", "", self.body[start:end]))
-        if end <= start or self._inside_quote(start):
-            return None
+            attribution = Attribution(cue, said_by.speaker_start, said_by.speaker_end, said_by.referent_start,
+                                      said_by.referent_end)
+        else:
+            if owner is not None:
+                first, last = owner.left_edge, owner
+            elif names:
+                first, last = names[0].left_edge, names[-1]
+            else:
+                return None
+            start = self._offset(sentence, first)
+            end = self._offset(sentence, last) + len(last.text)
+            end -= len(self.body[start:end]) - len(re.sub(r"['’]s?$", "", self.body[start:end]))
+            if end <= start or self._inside_quote(start):
+                return None
+            attribution = Attribution(cue, start, end)
         first, last = (clause.left_edge, clause.right_edge) if clause is not None else \
             (topic.nbor(1), topic.right_edge)
         while last.i > first.i and last.is_punct:
@@ -214,8 +244,8 @@ class ClauseQuotes:
         c_start, c_end = self._offset(sentence, first), self._offset(sentence, last) + len(last.text)
         if c_end - c_start < 8 or self._overlaps_direct(c_start, c_end):
             return None
-        return Quote(self.resolver.resolve(Attribution(noun.text.lower(), start, end)),
-                     clean_quote_text(self.body[c_start:c_end]), "indirect", noun.text.lower(), c_start, c_end)
+        return Quote(self.resolver.resolve(attribution), clean_quote_text(self.body[c_start:c_end]), "indirect", cue,
+                     c_start, c_end)
 
     def _according_clause(self, sentence: Sentence, according: Any) -> Quote | None:
         """"X, according to Y" / "According to Y, X": the rest of the sentence, said by Y."""
@@ -277,6 +307,8 @@ class ClauseQuotes:
                        and c.i > dobj.right_edge.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
         if reason is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
             return dobj.left_edge, reason.right_edge  # "blasted him for not paying taxes", "praised Putin as a leader"
+        if dobj is not None and dobj.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in SIDE_VERBS:
+            return dobj, dobj  # "Both of his senators strongly supported him"
         if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
                 and (dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1 or _names_something(dobj)):
             return dobj.left_edge, dobj.right_edge
@@ -286,8 +318,14 @@ class ClauseQuotes:
 
     @staticmethod
     def _topic(verb: Any, prepositions: frozenset[str]) -> tuple[Any, Any] | None:
-        """"called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object."""
-        for prep in (c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in prepositions):
+        """"called for a ban", "spoke about the economy", "warned of a crisis": the preposition's object, the
+        preposition right after the verb or after adverbs only ("spoke briefly about", "wrote extensively on");
+        some verbs take their own ("believes in the American dream", "agreed with much of the speech")."""
+        own = VERB_TOPIC_PREPOSITIONS.get(verb.lemma_.lower(), frozenset())
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
+                     and (c.lower_ in prepositions or c.lower_ in own)
+                     and all(t.dep_ in ("advmod", "neg") or t.lower_ in QUANTITY_OBJECTS
+                             for t in verb.doc[verb.i + 1:c.i])):
             objects = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
             if objects and (objects[-1].right_edge.i - prep.i >= MIN_OBJECT_TOKENS or _names_something(objects[-1])):
                 return prep.nbor(1), objects[-1].right_edge

@@ -18,6 +18,10 @@ AUXILIARIES = ("has|have|had|is|was|were|also|later|then|further|again|once|woul
 GENERIC_FRAME = re.compile(r"^[\s,.!?;:—–-]*(?P<spk>[Hh]e|[Ss]he|(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)"
                            r"\s+"
                            r"(?P<cue>[a-z]{3,}(?:ed|es|s))\b(?=\s*(?:[,.;:!?]|$))")
+# '"..." ― Karen Bobadilla': a dash and a name (and what describes them) closing the quote's sentence, the way
+# round-ups and epigraphs credit a quote.
+DASH_SPEAKER = re.compile(r"^\s*(?P<cue>[―—–])\s*(?P<spk>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})"
+                          r"\s*(?:,[^\n\"“”]{0,80})?\s*$")
 # "Gerald F. Seib, The Wall Street Journal: "..."": a name and its affiliation opening a paragraph of a round-up.
 LISTED_SPEAKER = re.compile(r"\s*(?P<spk>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*,[^,:;\"“”\n]{1,50}?)"
                             r"\s*:\s*$")

@@ -130,8 +130,10 @@ def _pair_doubles(text: str, offset: int) -> tuple[list[QuoteSpan], QuoteSpan | 
                 current.end, current.close_mark = offset + i, offset + i + width - 1
                 spans.append(current)
                 current = None
-        elif ch in DOUBLE_OPEN:
-            # A second opening mark before any closing one: the first was stray.
+        elif ch in DOUBLE_OPEN or (current is None and (i == 0 or text[i - 1] in OPENING_CONTEXT)
+                                   and text[i + 1:i + 2].isalnum()):
+            # A second opening mark before any closing one: the first was stray.  A closing mark set where an
+            # opening one belongs (at the start or after a space, a word right after it) opens a quote too.
             current = QuoteSpan(offset + i + 1, -1, offset + i, None)
         elif current is not None:
             current.end, current.close_mark = offset + i, offset + i

@@ -284,6 +284,28 @@ def carried_subject(root: Any) -> Any:
     return next((c for c in previous.children if c.dep_ == "nsubj"), None)
 
 
+def stranded_subject(verb: Any) -> Any:
+    """A subject the parser hung elsewhere, right before its finite verb ("In addition to Mr. Regalado, two
+    members of Congress, Ileana Ros-Lehtinen and Carlos Curbelo, have said ..."): the noun phrase ending just
+    before the verb and its auxiliaries, followed back through its coordinations to the phrase they join."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not any(c.dep_ == "aux" for c in verb.children):
+        return None
+    first = min([c for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i] + [verb],
+                key=lambda t: t.i)
+    i = first.i - 1
+    while i >= verb.sent.start and verb.doc[i].is_punct:
+        i -= 1
+    if i < verb.sent.start:
+        return None
+    token = verb.doc[i]
+    if token.pos_ not in ("NOUN", "PROPN") or token.head.i == verb.i:
+        return None  # "Tuesday said" is a date the verb governs
+    while token.dep_ in ("conj", "compound") and token.head.i < token.i:
+        token = token.head
+    # a preposition's object is no subject ("In addition to Mr. Regalado have said" is no sentence)
+    return token if token.dep_ not in ("pobj", "dobj", "npadvmod") else None
+
+
 def subject_after_dateline(subject: Any, verb: Any) -> Any:
     """The phrase after a dateline's dash that the parser hung elsewhere ("PHILADELPHIA, July 25 (UPI) — The
     Democratic National Committee released ..."): the token heading the words between the dash and the verb."""

@@ -83,12 +83,12 @@ from typing import Any
 
 from detente.model import Document, Quote, Sentence
 from detente.nlp.quote_clauses import AS_LABEL_VERBS, WORD, ClauseQuotes
-from detente.nlp.quote_cues import (COLON_SPEAKER, GENERIC_FRAME, LISTED_SPEAKER, Attribution, CueLexicon, cue_forms,
-                                    cue_lexicon, frame_patterns, lead_cue_pattern)
+from detente.nlp.quote_cues import (COLON_SPEAKER, DASH_SPEAKER, GENERIC_FRAME, LISTED_SPEAKER, Attribution,
+                                    CueLexicon, cue_forms, cue_lexicon, frame_patterns, lead_cue_pattern)
 from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, deduplicate, find_quote_spans,
                                      is_work_title, repeats_a_quote, title_and_caption_lines, transcript_turns)
 from detente.nlp.quote_speakers import (DATELINE_DASHES, OTHER_PRONOUNS, SpeakerResolver, carried_subject,
-                                        passive_agent, subject_after_dateline)
+                                        passive_agent, stranded_subject, subject_after_dateline)
 from detente.nlp.syntax import is_finite, is_misplaced_act
 from detente.pipeline import component
 from detente.settings import Settings
@@ -289,6 +289,9 @@ class _DocumentQuotes(ClauseQuotes):
                 match = pattern.match(trail)
                 if match and self._plausible_speaker(match.group("spk")):
                     return self._attribution(pos, match, "spk")
+            match = DASH_SPEAKER.match(trail)
+            if match and self._plausible_speaker(match.group("spk")):
+                return Attribution(match.group("cue"), pos + match.start("spk"), pos + match.end("spk"))
         start = self._clause_start(span.open_mark)
         # The frame nearest the quote wins: in 'When Flynn was asked ..., he said, "..."' the speaker is "he".
         for frame_start in reversed([start] + [m.end() for m in CLAUSE_BREAK.finditer(self.body, start,
@@ -432,7 +435,7 @@ class _DocumentQuotes(ClauseQuotes):
             head = head.head  # "before explaining why": through the preposition to the verb it qualifies
         relative = None
         if subject is None and head.dep_ == "ROOT":
-            subject = carried_subject(head)
+            subject = carried_subject(head) or stranded_subject(head)
         if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl":
             # "Trump, who called the plan 'a disaster'": the speaker is Trump, named here by "who" (the span
             # PolNeAR marks as the source, as it marks "he")
@@ -510,8 +513,6 @@ class _DocumentQuotes(ClauseQuotes):
         while start < end and self.body[start].isspace():
             start += 1
         return start, end
-
-    # -- indirect quotes ----------------------------------------------------------------------------------
 
     # -- positions ----------------------------------------------------------------------------------------
 
