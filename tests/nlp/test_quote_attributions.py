@@ -84,6 +84,12 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "to carry their campaigns onward", "they"),
     # taking a side on someone: the pronoun is what was reported
     ("Both of his Republican senators strongly supported him.", "indirect", "him", "Both of his Republican senators"),
+    # phrasal cues: the verb alone is none, the phrase is
+    ("Obama laid out the stakes for a divided nation.", "indirect", "the stakes for a divided nation", "Obama"),
+    ("The candidate has made clear that he will not back down.", "indirect", "that he will not back down",
+     "The candidate"),
+    ("Reid has gone after Trump as a human leech who will bleed the country.", "indirect",
+     "Trump as a human leech who will bleed the country", "Reid"),
     # a subject the parser hung on the phrase before it
     ("In addition to Mr. Regalado, two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
      "Curbelo, have said they will not back Mr. Trump.", "indirect", "they will not back Mr. Trump",
@@ -110,6 +116,10 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "Trump continued taunting the reporters at the back of the room.",
     # a pronoun object says nothing unless a side is taken on a person
     "The senator denied it on Tuesday.",
+    # a day the parser took for an object is no content
+    "The Public Policy Institute released Wednesday.",
+    # the verb of a phrasal cue is none on its own
+    "The delegates went to the convention hall and laid the flowers at the gate.",
 ])
 def test_no_attribution(quotes_pipeline, body):
     assert [q for q in run(quotes_pipeline, body) if q.speaker is not None] == []

@@ -31,6 +31,8 @@ TOPICLESS_VERBS = frozenset({"say", "tell", "add", "respond", "reply"})
 VERB_TOPIC_PREPOSITIONS = {"believe": frozenset({"in"}), "agree": frozenset({"with"}), "point": frozenset({"to"})}
 # Words of amount between a cue verb and its topic ("said much about", "knows all about", "wrote little on").
 QUANTITY_OBJECTS = frozenset({"much", "little", "nothing", "all", "more", "less", "lot", "a"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                      "yesterday", "tonight"})
 # Verbs of taking a side on someone: a personal pronoun as object is still what is reported ("Both of his
 # senators strongly supported him", "a governor who had endorsed him"; PolNeAR's even documents, issue 6).
 SIDE_VERBS = frozenset({"support", "endorse", "defend", "oppose", "reject", "praise", "criticize", "attack", "accuse",
@@ -96,6 +98,8 @@ class ClauseQuotes:
                     continue  # not a cue, or a cue inside reported content ("said he believes that ...")
                 if token.lower_ == "according":
                     quote = self._according_clause(sentence, token)
+                elif token.pos_ == "VERB" and (phrase := self._phrase_after(token)) is not None:
+                    quote = self._phrasal_quote(sentence, token, phrase)
                 elif self.lex.lemma_of(token) in self.lex.cue_lemmas and token.pos_ in ("VERB", "AUX"):
                     quote = self._complement_clause(sentence, token)
                 elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.noun_cues:
@@ -195,6 +199,39 @@ class ClauseQuotes:
             f"{self.body[start:frame[0]].rstrip(' ,')} {self.body[frame[1]:end].lstrip(' ,')}"
         return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", attribution.cue,
                      start, end)
+
+    def _phrase_after(self, verb: Any) -> tuple[str, ...] | None:
+        """The words of a phrasal cue that follow `verb` ("after" in "went after Trump"), if any."""
+        phrases = self.lex.phrasal.get(verb.lower_)
+        if not phrases:
+            return None
+        after = [t.lower_ for t in verb.doc[verb.i + 1:verb.i + 1 + max(map(len, phrases))]]
+        return next((p for p in phrases if tuple(after[:len(p)]) == p), None)
+
+    def _phrasal_quote(self, sentence: Sentence, verb: Any, phrase: tuple[str, ...]) -> Quote | None:
+        """"went after Trump as a leech", "laid out a plan", "made clear that ...": what the phrase reports."""
+        end = verb.doc[verb.i + len(phrase)]
+        objects = [g for g in end.children if g.dep_ in ("pobj", "pcomp")]
+        if end.pos_ == "ADP" and objects:
+            first, last = end.nbor(1), objects[-1].right_edge
+            label = next((c for c in verb.children
+                          if c.dep_ == "prep" and c.lower_ == "as" and c.i == last.i + 1), None)
+            if label is not None:
+                last = label.right_edge  # "went after Trump as a human leech"
+        else:
+            phrase_tokens = {verb.i + k for k in range(len(phrase) + 1)}
+            reported = next((t for t in verb.doc[end.i + 1:verb.sent.end]
+                             if t.head.i in phrase_tokens and t.dep_ in ("ccomp", "dobj", "acl", "xcomp", "advcl")
+                             and not (t.dep_ == "advcl" and not _marked_that(t))), None)
+            if reported is None:
+                return None
+            first, last = reported.left_edge, reported.right_edge
+            if first.i <= end.i:
+                first = end.nbor(1)
+        quote = self._indirect_quote(sentence, verb, first, last, None)
+        if quote is None:
+            return None
+        return Quote(quote.speaker, quote.text, quote.kind, " ".join((verb.lower_,) + phrase), quote.start, quote.end)
 
     def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
         """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"
@@ -384,8 +421,10 @@ class ClauseQuotes:
 
 def _names_something(token: Any) -> bool:
     """A one-word object that is still content: a name or a noun ("endorsed Cruz", "talked about immigration"),
-    not a pronoun or a determiner ("denied it", "wrote that")."""
-    return token.left_edge.i == token.right_edge.i and token.pos_ in ("PROPN", "NOUN")
+    not a pronoun or a determiner ("denied it", "wrote that"), nor a day the parser took for an object ("released
+    Tuesday")."""
+    return token.left_edge.i == token.right_edge.i and token.pos_ in ("PROPN", "NOUN") \
+        and token.ent_type_ not in ("DATE", "TIME") and token.lower_ not in WEEKDAYS
 
 
 def _depth(token: Any) -> int:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -43,6 +43,8 @@ class CueLexicon:
     turn_labels: frozenset[str]  # "VIDEO:", "The Latest:": a label before a colon, not a speaker
     speech_lemmas: frozenset[str]  # cue direct, partial and indirect quotes
     cue_lemmas: frozenset[str]  # speech and thought verbs: cue partial and indirect quotes
+    # "went after", "laid out": an inflected form of a phrasal cue's verb -> the word sequences after it
+    phrasal: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def lemma_of(self, token: Any) -> str:
         """The lexicon's lemma for a parsed token: spaCy lemmatises "recognizes" to "recognize", the lexicon
@@ -61,9 +63,11 @@ def cue_lexicon() -> CueLexicon:
                        for group in ("speech", "thought"))
     thought.update({f.lower(): lemma for lemma, fs in data.get("judgement", {}).items() for f in fs})
     words = lambda key: frozenset(w.lower() for w in data[key])  # noqa: E731
+    phrasal = {form.lower(): tuple(tuple(phrase.lower().split()) for phrase in entry["phrases"])
+               for entry in data.get("phrasal", {}).values() for form in entry["forms"]}
     return CueLexicon(speech, thought, tuple(data["phrases"]), words("offices"), words("label_words"),
                       words("person_pronouns"), words("noun_cues"), words("evidence_nouns"), words("turn_labels"),
-                      frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()))
+                      frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()), phrasal)
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +76,7 @@ def cue_forms() -> frozenset[str]:
     lex = cue_lexicon()
     words = {w for phrase in lex.phrases for w in phrase.split()}
     nouns = set(lex.noun_cues) | {noun + "s" for noun in lex.noun_cues}
-    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words | nouns)
+    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words | nouns | set(lex.phrasal))
 
 
 @lru_cache(maxsize=1)
