@@ -90,6 +90,11 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "The candidate"),
     ("Reid has gone after Trump as a human leech who will bleed the country.", "indirect",
      "Trump as a human leech who will bleed the country", "Reid"),
+    # adjectives of a view held by the copula's subject
+    ("Democratic leaders are wary of steering the party too far left.", "indirect", "steering the party too far left",
+     "Democratic leaders"),
+    ("The Mexican government is worried that Trump's rhetoric could hurt foreign investment.", "indirect",
+     "that Trump's rhetoric could hurt foreign investment", "The Mexican government"),
     # a subject the parser hung on the phrase before it
     ("In addition to Mr. Regalado, two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
      "Curbelo, have said they will not back Mr. Trump.", "indirect", "they will not back Mr. Trump",
@@ -118,6 +123,9 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "The senator denied it on Tuesday.",
     # a day the parser took for an object is no content
     "The Public Policy Institute released Wednesday.",
+    # an adjective cue with nothing it is about, or not said of anyone
+    "The senators were worried.",
+    "It is clear that the talks will resume.",
     # the verb of a phrasal cue is none on its own
     "The delegates went to the convention hall and laid the flowers at the gate.",
 ])

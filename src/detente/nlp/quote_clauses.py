@@ -33,6 +33,8 @@ VERB_TOPIC_PREPOSITIONS = {"believe": frozenset({"in"}), "agree": frozenset({"wi
 QUANTITY_OBJECTS = frozenset({"much", "little", "nothing", "all", "more", "less", "lot", "a"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                       "yesterday", "tonight"})
+# Prepositions after an adjective cue that introduce what the view is about ("wary of", "confident in").
+ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "in", "to", "with", "that"})
 # Verbs of taking a side on someone: a personal pronoun as object is still what is reported ("Both of his
 # senators strongly supported him", "a governor who had endorsed him"; PolNeAR's even documents, issue 6).
 SIDE_VERBS = frozenset({"support", "endorse", "defend", "oppose", "reject", "praise", "criticize", "attack", "accuse",
@@ -100,6 +102,8 @@ class ClauseQuotes:
                     quote = self._according_clause(sentence, token)
                 elif token.pos_ == "VERB" and (phrase := self._phrase_after(token)) is not None:
                     quote = self._phrasal_quote(sentence, token, phrase)
+                elif token.lower_ in self.lex.adjective_cues and token.dep_ == "acomp":
+                    quote = self._adjective_clause(sentence, token)
                 elif self.lex.lemma_of(token) in self.lex.cue_lemmas and token.pos_ in ("VERB", "AUX"):
                     quote = self._complement_clause(sentence, token)
                 elif token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.noun_cues:
@@ -146,11 +150,12 @@ class ClauseQuotes:
         if clause is not None:
             first, last = clause.left_edge, clause.right_edge
         elif verb.head.i != verb.i and self._is_clause(verb.head) and (
-                verb.dep_ in ("parataxis", "ccomp")
-                or (verb.dep_ == "advcl" and _marked_as(verb) and self._object_content(verb) is None)):
+                verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "advcl" and _marked_as(verb))) \
+                and self._object_content(verb) is None:
             # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive" / "As
             # experts have pointed out, Trump is free to ...": the clause the cue is set into is what was said,
-            # less the cue's own words; but "as they vowed to carry on, ..." reports what it vowed.
+            # less the cue's own words; but a cue with its own object or infinitive reports that ("as they vowed
+            # to carry on, ...", "Democrats oppose taxing consumption; lower earners spend ...").
             head = verb.head
             first, last = head.left_edge, head.right_edge
             if verb.left_edge.i <= first.i:
@@ -232,6 +237,24 @@ class ClauseQuotes:
         if quote is None:
             return None
         return Quote(quote.speaker, quote.text, quote.kind, " ".join((verb.lower_,) + phrase), quote.start, quote.end)
+
+    def _adjective_clause(self, sentence: Sentence, adjective: Any) -> Quote | None:
+        """"Democrats are wary of steering the party too far left", "he was confident that ...": the adjective's
+        clause, infinitive or prepositional object, held by the subject of its copula."""
+        clause = next((c for c in adjective.children if c.dep_ in ("ccomp", "xcomp") and c.i > adjective.i), None)
+        if clause is not None:
+            first, last = clause.left_edge, clause.right_edge
+        else:
+            prep = next((c for c in adjective.children if c.dep_ == "prep" and c.i == adjective.i + 1
+                         and c.lower_ in ADJECTIVE_PREPOSITIONS
+                         and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+            if prep is None:
+                return None
+            first, last = prep.nbor(1), prep.right_edge
+        quote = self._indirect_quote(sentence, adjective.head, first, last, None)
+        if quote is None:
+            return None
+        return Quote(quote.speaker, quote.text, quote.kind, adjective.lower_, quote.start, quote.end)
 
     def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
         """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"

@@ -45,6 +45,7 @@ class CueLexicon:
     cue_lemmas: frozenset[str]  # speech and thought verbs: cue partial and indirect quotes
     # "went after", "laid out": an inflected form of a phrasal cue's verb -> the word sequences after it
     phrasal: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    adjective_cues: frozenset[str] = frozenset()  # "are wary of ...": a view held by the copula's subject
 
     def lemma_of(self, token: Any) -> str:
         """The lexicon's lemma for a parsed token: spaCy lemmatises "recognizes" to "recognize", the lexicon
@@ -67,7 +68,8 @@ def cue_lexicon() -> CueLexicon:
                for entry in data.get("phrasal", {}).values() for form in entry["forms"]}
     return CueLexicon(speech, thought, tuple(data["phrases"]), words("offices"), words("label_words"),
                       words("person_pronouns"), words("noun_cues"), words("evidence_nouns"), words("turn_labels"),
-                      frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()), phrasal)
+                      frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()), phrasal,
+                      words("adjective_cues"))
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +78,8 @@ def cue_forms() -> frozenset[str]:
     lex = cue_lexicon()
     words = {w for phrase in lex.phrases for w in phrase.split()}
     nouns = set(lex.noun_cues) | {noun + "s" for noun in lex.noun_cues}
-    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words | nouns | set(lex.phrasal))
+    return frozenset(set(lex.speech_forms) | set(lex.thought_forms) | words | nouns | set(lex.phrasal)
+                     | lex.adjective_cues)
 
 
 @lru_cache(maxsize=1)
