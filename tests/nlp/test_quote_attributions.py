@@ -95,6 +95,11 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "Democratic leaders"),
     ("The Mexican government is worried that Trump's rhetoric could hurt foreign investment.", "indirect",
      "that Trump's rhetoric could hurt foreign investment", "The Mexican government"),
+    # through an adjective to its copula's subject, and through a noun to its owner or its verb's subject
+    ("But he is correct to note that Obamacare was an effort to achieve a liberal policy goal.", "indirect",
+     "that Obamacare was an effort to achieve a liberal policy goal", "he"),
+    ("In responding Friday, Clinton's campaign took the unusual step of criticizing the intelligence community.",
+     "indirect", "the intelligence community", "Clinton's campaign"),
     # a subject the parser hung on the phrase before it
     ("In addition to Mr. Regalado, two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
      "Curbelo, have said they will not back Mr. Trump.", "indirect", "they will not back Mr. Trump",
@@ -123,6 +128,8 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "The senator denied it on Tuesday.",
     # a day the parser took for an object is no content
     "The Public Policy Institute released Wednesday.",
+    # "it" before a copula names no one who notes anything
+    "It is important to note that the plan was never funded.",
     # an adjective cue with nothing it is about, or not said of anyone
     "The senators were worried.",
     "It is clear that the talks will resume.",

@@ -429,10 +429,19 @@ class _DocumentQuotes(ClauseQuotes):
                     continue
                 # "a fundraising email stressing the impact": the email says it (but not "in effect calling")
                 subject = head.head
-            if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep") \
+            if subject is None and head.pos_ in ("NOUN", "PROPN") and head.i != verb.i:
+                # "abandoned their strategy of brutally attacking him", "took the unusual step of criticizing":
+                # the owner of the noun the cue qualifies acts, else the subject of the verb it is the object of
+                subject = next((c for c in head.children if c.dep_ == "poss"), None)
+                if subject is None and head.dep_ == "dobj":
+                    head = head.head
+                    continue
+            if subject is not None or head.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep", "acomp") \
                     or head.head.i == head.i:
                 break
-            head = head.head  # "before explaining why": through the preposition to the verb it qualifies
+            # "before explaining why": through the preposition to the verb it qualifies; "is correct to note",
+            # "were more likely to say": through the adjective to its copula
+            head = head.head
         relative = None
         if subject is None and head.dep_ == "ROOT":
             subject = carried_subject(head) or stranded_subject(head)
@@ -450,7 +459,7 @@ class _DocumentQuotes(ClauseQuotes):
         # "it said" is an organisation speaking; "it seems" and "it is thought" name no one.
         # Generic "you" ("if you think ...", "you want to ...") is nobody's belief either.
         impersonal = subject is not None and subject.lower_ in ("it", "you") \
-            and self.lex.lemma_of(verb) not in self.lex.speech_lemmas
+            and (self.lex.lemma_of(verb) not in self.lex.speech_lemmas or head.pos_ == "AUX")
         if subject is not None and subject.dep_ == "nsubjpass" and head is verb:
             # "The proposal was rejected by 64 percent of voters": the agent speaks
             subject = passive_agent(verb) or subject
