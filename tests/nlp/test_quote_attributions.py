@@ -128,6 +128,10 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "The senator denied it on Tuesday.",
     # a day the parser took for an object is no content
     "The Public Policy Institute released Wednesday.",
+    # verbs that report only a clause, and a participle that only qualifies a noun
+    "Clinton maintains a large pledged delegate lead over Sanders.",
+    "When he assumed office as secretary general in 2007, the body was divided.",
+    "She has bristled at the implication that he could overcome her big leads in pledged delegates.",
     # "it" before a copula names no one who notes anything
     "It is important to note that the plan was never funded.",
     # an adjective cue with nothing it is about, or not said of anyone
