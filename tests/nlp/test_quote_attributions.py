@@ -84,6 +84,9 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "to carry their campaigns onward", "they"),
     # taking a side on someone: the pronoun is what was reported
     ("Both of his Republican senators strongly supported him.", "indirect", "him", "Both of his Republican senators"),
+    # what "say" takes as its object was said
+    ("A chorus of prominent Republicans has said the same thing.", "indirect", "the same thing",
+     "A chorus of prominent Republicans"),
     # phrasal cues: the verb alone is none, the phrase is
     ("Obama laid out the stakes for a divided nation.", "indirect", "the stakes for a divided nation", "Obama"),
     ("The candidate has made clear that he will not back down.", "indirect", "that he will not back down",

@@ -20,8 +20,9 @@ from detente.nlp.quote_speakers import passive_agent
 from detente.nlp.syntax import misplaced_acts
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
-# Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "said so").
-ADDRESSEE_VERBS = frozenset({"tell", "ask", "say", "add", "brief", "answer", "quote", "call", "find", "show"})
+# Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "added it").
+# Not "say": its object is what was said ("has said the same thing", "says Trump modeling policies on Putin").
+ADDRESSEE_VERBS = frozenset({"tell", "ask", "add", "brief", "answer", "quote", "call", "find", "show"})
 # Prepositions right after a cue verb that introduce what it is about ("called for", "spoke about").
 TOPIC_PREPOSITIONS = frozenset({"for", "about", "of", "against", "on", "to"})
 # Speech verbs whose preposition names what they answer or add to, not what was said ("responded to the
