@@ -84,6 +84,10 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "to carry their campaigns onward", "they"),
     # taking a side on someone: the pronoun is what was reported
     ("Both of his Republican senators strongly supported him.", "indirect", "him", "Both of his Republican senators"),
+    # "according to" qualifies its own sentence, even where the parser ran two together
+    ("Ferguson, however, had two murders in 2014, according to the FBI data.\nThe town released a statement "
+     "Wednesday saying the comments were wrong.", "indirect", "Ferguson, however, had two murders in 2014",
+     "the FBI data"),
     # what "say" takes as its object was said
     ("A chorus of prominent Republicans has said the same thing.", "indirect", "the same thing",
      "A chorus of prominent Republicans"),

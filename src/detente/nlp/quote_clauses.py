@@ -320,8 +320,13 @@ class ClauseQuotes:
             return None
         phrase = list(according.subtree)
         tokens = [t for t in sentence.span if not t.is_space]
-        before = [t for t in tokens if t.i < phrase[0].i]
-        after = [t for t in tokens if t.i > phrase[-1].i]
+        # what "according to" qualifies ends at a full stop or a line break, even where the parser ran two
+        # sentences together ("..., according to the FBI data.\nThe town released ...")
+        ends = [t.i for t in sentence.span if t.text in (".", "!", "?", ";") or (t.is_space and "\n" in t.text)]
+        low = max((i for i in ends if i < phrase[0].i), default=-1)
+        high = min((i for i in ends if i > phrase[-1].i), default=1 << 30)
+        before = [t for t in tokens if low < t.i < phrase[0].i]
+        after = [t for t in tokens if phrase[-1].i < t.i < high]
         part = after if len(after) > len(before) else before
         while part and part[0].is_punct:
             part = part[1:]
