@@ -135,6 +135,8 @@ def test_attributions_beyond_said(quotes_pipeline, body, kind, text, speaker):
     "The senator denied it on Tuesday.",
     # a day the parser took for an object is no content
     "The Public Policy Institute released Wednesday.",
+    # the one asked asks nothing
+    "When asked about the Florida Standards, the candidate smiled.",
     # verbs that report only a clause, and a participle that only qualifies a noun
     "Clinton maintains a large pledged delegate lead over Sanders.",
     "When he assumed office as secretary general in 2007, the body was divided.",

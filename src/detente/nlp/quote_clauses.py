@@ -62,6 +62,8 @@ AS_LABEL_VERBS = frozenset({"see", "view", "paint", "portray", "characterize"})
 # "advised Mrs. Clinton" report nothing (issue 6: on PolNeAR, 4 of the 26 quotes this and the "pledged
 # delegates" rule removed were right).
 CLAUSE_ONLY_VERBS = frozenset({"maintain", "assume", "advise"})
+# Verbs whose passive names the one addressed, not the speaker ("when asked whether ...", "was questioned about").
+ASKED_VERBS = frozenset({"ask", "question"})
 # Verbs whose infinitive is an act committed to, not words reported: "agreed to resume talks" is an AGREE event
 # (the events stage codes it) and no quote, while "agreed that the talks had failed" still reports content;
 # "continued to taunt reporters" is an act going on ("...," he continued still frames a direct quote).
@@ -123,6 +125,9 @@ class ClauseQuotes:
 
     def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
         """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
+        if self.lex.lemma_of(verb) in ASKED_VERBS and verb.tag_ == "VBN" \
+                and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children):
+            return None  # "Asked whether he would back Trump, Rubio said ...": Rubio was asked, he asked nothing
         if verb.lemma_.lower() in ACT_INFINITIVE_VERBS and any(
                 c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
                 for c in verb.children):
