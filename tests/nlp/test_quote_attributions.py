@@ -290,3 +290,14 @@ def test_a_dash_and_a_name_after_a_quote_credit_it(quotes_pipeline):
 def test_a_dash_before_a_clause_is_no_credit(quotes_pipeline):
     body = '"We will win," he said \u2014 and the crowd cheered for a minute.'
     assert [s for _, _, s in found(run(quotes_pipeline, body))] == ["he"]
+
+
+def test_first_person_inside_a_quote_is_its_speaker():
+    from detente.evaluate.polnear import polnear_pipeline
+
+    body = ('Donald Trump said on CNN that Bush "has to bring his mother out at 90 years old. '
+            'I think it\'s a very sad situation."')
+    quotes = polnear_pipeline()(Document(body=body, published="2016-10-01")).quotes
+    inner = next(q for q in quotes if q.text == "it's a very sad situation")
+    assert (inner.speaker.entity_text, inner.speaker.identifier_text) == ("I", "Donald Trump")
+    assert inner.speaker.rule == "quotes:first person inside a quote"

@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from typing import Any
 
 from detente.model import Document, Quote, Sentence
@@ -101,6 +102,8 @@ SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘'A-Z])")
 FRAME_END = re.compile(r"[.!?](?=\s|$)|[\"“‘]|''")
 # A full stop after a title or state abbreviation ("Rep.", "Sen.", "R-Fla.") does not end the frame.
 TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(-])[A-Z][a-z]{0,3}\.$")
+# First-person speakers that inside someone's quoted words are that someone.
+FIRST_PERSON = frozenset({"i", "we"})
 # Relative pronouns that stand for a cue verb's subject ("Leeds, who told the Times ...").
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # A direct quote with no frame is kept from this many words up (shorter ones are titles or scare quotes)...
@@ -137,6 +140,25 @@ class Quotes:
         reader = _DocumentQuotes(doc, self.lexicon, self.actors)
         doc.quotes = reader.quotes()
         return doc
+
+
+def _first_person_resolved(quotes: list[Quote]) -> list[Quote]:
+    """"I" or "we" speaking inside someone's quoted words is that someone (Trump said Bush "has to bring his mother
+    out ... I think it's a very sad situation"): the span stays, the identity is the enclosing quote's speaker's."""
+    quoted = [q for q in quotes if q.kind in ("direct", "partial") and q.speaker is not None
+              and q.speaker.identifier_text]
+    resolved = []
+    for quote in quotes:
+        speaker = quote.speaker
+        if speaker is not None and speaker.start is not None and not speaker.identifier_text \
+                and speaker.entity_text.lower() in FIRST_PERSON:
+            enclosing = next((q for q in quoted if q.start <= speaker.start < q.end), None)
+            if enclosing is not None:
+                speaker = replace(enclosing.speaker, entity_text=speaker.entity_text, start=speaker.start,
+                                  end=speaker.end, rule="quotes:first person inside a quote")
+                quote = replace(quote, speaker=speaker)
+        resolved.append(quote)
+    return resolved
 
 
 def _actors_module() -> Any:
@@ -211,7 +233,7 @@ class _DocumentQuotes(ClauseQuotes):
                      # a headline that repeats a quote of the body is no quote of its own (issue 6)
                      and not (t.kind == "indirect" and repeats_a_quote(content, found)))
         found.sort(key=lambda q: q.start)
-        return deduplicate(found)
+        return deduplicate(_first_person_resolved(found))
 
     def _kind(self, span: QuoteSpan) -> str:
         """Direct when the quote stands as an utterance of its own, partial when it sits inside a clause."""
