@@ -125,9 +125,11 @@ class ClauseQuotes:
 
     def _complement_clause(self, sentence: Sentence, verb: Any) -> Quote | None:
         """"Lavrov said Russia supported ...": the complement clause, with the verb's subject as speaker."""
-        if self.lex.lemma_of(verb) in ASKED_VERBS and verb.tag_ == "VBN" \
+        if self.lex.lemma_of(verb) in ASKED_VERBS and verb.tag_ == "VBN" and passive_agent(verb) is None \
                 and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children):
-            return None  # "Asked whether he would back Trump, Rubio said ...": Rubio was asked, he asked nothing
+            # "Asked whether he would back Trump, Rubio said ...": Rubio was asked, he asked nothing ("was asked
+            # by reporters whether ..." still names who asked)
+            return None
         if verb.lemma_.lower() in ACT_INFINITIVE_VERBS and any(
                 c.dep_ == "xcomp" and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
                 for c in verb.children):
