@@ -67,6 +67,8 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
     # acting on a view in public (the verbs chosen on PolNeAR's even documents)
     ("The White House declined to comment on the report about the talks.", "indirect",
      "to comment on the report about the talks", "The White House"),
+    ("The Washington Post backs Hillary Clinton for president.", "indirect", "Hillary Clinton for president",
+     "The Washington Post"),
     ("The Sanders campaign sought a recount in three counties.", "indirect", "a recount",
      "The Sanders campaign"),
     # a cue noun made the object of a light verb: the verb's subject said it

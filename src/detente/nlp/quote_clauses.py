@@ -41,7 +41,7 @@ ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "in", "to", "with", "that"})
 SIDE_VERBS = frozenset({"support", "endorse", "defend", "oppose", "reject", "praise", "criticize", "attack", "accuse",
                         "blame", "thank", "congratulate", "condemn", "denounce", "name", "nominate", "applaud",
                         "commend", "embrace", "welcome", "slam", "blast", "fault", "chastise", "lambaste", "rip",
-                        "favor", "prefer", "question", "dismiss", "tout", "promote"})
+                        "favor", "prefer", "question", "dismiss", "tout", "promote", "back"})
 PERSON_OBJECTS = frozenset({"him", "her", "them"})
 # Prepositions after an owned noun cue that introduce what was said or held ("his support for the wall").
 NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
