@@ -69,6 +69,8 @@ def found(quotes) -> list[tuple[str, str, str | None]]:
      "to comment on the report about the talks", "The White House"),
     ("The Washington Post backs Hillary Clinton for president.", "indirect", "Hillary Clinton for president",
      "The Washington Post"),
+    ("Twenty-seven states are challenging the Clean Power Plan rules in court.", "indirect",
+     "the Clean Power Plan rules in court", "Twenty-seven states"),
     ("The Sanders campaign sought a recount in three counties.", "indirect", "a recount",
      "The Sanders campaign"),
     # a cue noun made the object of a light verb: the verb's subject said it
