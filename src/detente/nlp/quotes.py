@@ -73,6 +73,15 @@ Decisions (issue 6):
     verb ('"...," Trump said, before suggesting that ...') takes the subject of the frame set into the quote;
   - an owned noun cue reports the object of its preposition ("her support for stem cell research"); a
     round-up line "Name, affiliation: '...'" names its speaker before the colon.
+- Third pass on PolNeAR (issue 6, speaker_all; every class measured on the even documents and checked on the odd;
+  a trial verb or phrase is kept when at least half of its quotes match an attribution with the right speaker):
+  - verbs of acting on a view in public ("declined to comment", "sought a recount", "backs Clinton"), phrasal
+    cues whose verb alone is none ("laid out", "made clear", "took issue with"), adjectives of a view held said
+    of a copula's subject ("are wary of", "is worried that"), and cue nouns made the object of a light verb
+    ("made comments about");
+  - a dash and a name after a quote credit it ('"..." ― Karen Bobadilla'); "I" or "we" inside someone's quoted
+    words is that someone; the one asked asks nothing ("Asked whether ..., Rubio said"); "maintain", "assume"
+    and "advise" report only a clause; "according to" qualifies only its own sentence.
 """
 
 from __future__ import annotations
