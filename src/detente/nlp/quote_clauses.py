@@ -15,11 +15,10 @@ from typing import Any
 
 from detente.model import Quote, Sentence
 from detente.nlp.quote_cues import Attribution, cue_forms
-from detente.nlp.quote_marks import clean_quote_text
+from detente.nlp.quote_marks import QUOTE_WORD, clean_quote_text
 from detente.nlp.quote_speakers import passive_agent
 from detente.nlp.syntax import misplaced_acts
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "added it").
 # Not "say": its object is what was said ("has said the same thing", "says Trump modeling policies on Putin").
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "add", "brief", "answer", "quote", "call", "find", "show"})
@@ -97,7 +96,7 @@ class ClauseQuotes:
             taken: list[tuple[int, int]] = []
             # Only the cue words' tokens are looked at: walking every token of every sentence is the slow part.
             cues = [(match.start(), self._token_at(sentence, match.start()))
-                    for match in WORD.finditer(self.body, sentence.start, sentence.end)
+                    for match in QUOTE_WORD.finditer(self.body, sentence.start, sentence.end)
                     if match.group().lower() in forms]
             # The outermost cue first: in "The campaign plans to ..., a spokesman announced" the spokesman
             # announced the plan; "plans" inside it reports nothing of its own.

@@ -92,11 +92,12 @@ from dataclasses import replace
 from typing import Any
 
 from detente.model import Document, Quote, Sentence
-from detente.nlp.quote_clauses import AS_LABEL_VERBS, WORD, ClauseQuotes
+from detente.nlp.quote_clauses import AS_LABEL_VERBS, ClauseQuotes
 from detente.nlp.quote_cues import (COLON_SPEAKER, DASH_SPEAKER, GENERIC_FRAME, LISTED_SPEAKER, Attribution,
                                     CueLexicon, cue_forms, cue_lexicon, frame_patterns, lead_cue_pattern)
-from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QuoteSpan, clean_quote_text, deduplicate, find_quote_spans,
-                                     is_work_title, repeats_a_quote, title_and_caption_lines, transcript_turns)
+from detente.nlp.quote_marks import (MAX_QUOTE_CHARS, QUOTE_WORD, QuoteSpan, clean_quote_text, deduplicate,
+                                     find_quote_spans, is_work_title, repeats_a_quote, title_and_caption_lines,
+                                     transcript_turns)
 from detente.nlp.quote_speakers import (DATELINE_DASHES, OTHER_PRONOUNS, SpeakerResolver, carried_subject,
                                         passive_agent, stranded_subject, subject_after_dateline)
 from detente.nlp.syntax import is_finite, is_misplaced_act
@@ -218,7 +219,7 @@ class _DocumentQuotes(ClauseQuotes):
                     found.append(previous)
                     continue
                 attribution = attribution or self._introduced(span)
-                if attribution is None and len(WORD.findall(content)) >= MIN_UNATTRIBUTED_WORDS:
+                if attribution is None and len(QUOTE_WORD.findall(content)) >= MIN_UNATTRIBUTED_WORDS:
                     # A quoted utterance with no frame is still someone's words: the speaker of the quotes
                     # just before it when there is one near, else unknown.
                     near = previous is not None and \
@@ -254,13 +255,13 @@ class _DocumentQuotes(ClauseQuotes):
             return "direct"
         if re.search(r"[:,]\s*$", before) and self._cue_near_end(before):
             return "direct"
-        words = WORD.findall(content)
+        words = QUOTE_WORD.findall(content)
         if len(words) >= 4 and content[0].isupper() and re.search(r"[.!?]$", content):
             return "direct"
         return "partial"
 
     def _cue_near_end(self, before: str) -> bool:
-        words = [w.lower() for w in WORD.findall(before)][-12:]
+        words = [w.lower() for w in QUOTE_WORD.findall(before)][-12:]
         return any(w in self.lex.speech_forms for w in words) or "according to" in before.lower()
 
     def _continues(self, previous: Quote, span: QuoteSpan) -> bool:
@@ -303,10 +304,10 @@ class _DocumentQuotes(ClauseQuotes):
 
     def _is_label(self, span: QuoteSpan) -> bool:
         """A quoted single word after a determiner is a label or scare quote, not someone's words."""
-        if len(WORD.findall(self.body[span.start:span.end])) != 1:
+        if len(QUOTE_WORD.findall(self.body[span.start:span.end])) != 1:
             return False
         before = self.body[max(0, span.open_mark - 40):span.open_mark]
-        previous = WORD.findall(before)
+        previous = QUOTE_WORD.findall(before)
         return re.search(r"so-called\s*$", before, re.IGNORECASE) is not None or (
             bool(previous) and previous[-1].lower() in self.lex.label_words)
 
