@@ -35,12 +35,7 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
                       "yesterday", "tonight"})
 # Prepositions after an adjective cue that introduce what the view is about ("wary of", "confident in").
 ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "in", "to", "with", "that"})
-# Verbs of taking a side on someone: a personal pronoun as object is still what is reported ("Both of his
-# senators strongly supported him", "a governor who had endorsed him"; PolNeAR's even documents, issue 6).
-SIDE_VERBS = frozenset({"support", "endorse", "defend", "oppose", "reject", "praise", "criticize", "attack", "accuse",
-                        "blame", "thank", "congratulate", "condemn", "denounce", "name", "nominate", "applaud",
-                        "commend", "embrace", "welcome", "slam", "blast", "fault", "chastise", "lambaste", "rip",
-                        "favor", "prefer", "question", "dismiss", "tout", "promote", "back"})
+# Personal pronouns that are content as the object of a side-taking verb (`side_verbs` in cues.yaml).
 PERSON_OBJECTS = frozenset({"him", "her", "them"})
 # Prepositions after an owned noun cue that introduce what was said or held ("his support for the wall").
 NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
@@ -48,10 +43,6 @@ NOUN_TOPIC_PREPOSITIONS = frozenset({"for", "of", "about", "on", "against"})
 # "speaks the language".
 TOPIC_ONLY_VERBS = frozenset({"talk", "speak"})
 ABOUT_PREPOSITIONS = frozenset({"about", "of"})  # not "on": "spoke on condition of anonymity"
-# Verbs that make a cue noun their object's act of saying: "made comments about voter fraud", "issued a call for
-# calm", "voiced concern that ...", "launched an attack on the judge" (issue 6, PolNeAR's even documents).
-LIGHT_VERBS = frozenset({"make", "issue", "express", "voice", "launch", "mount", "unleash", "deliver", "renew",
-                         "repeat", "reiterate", "level", "lodge", "release", "publish", "post", "offer", "give"})
 # Verbs that label their object: the object and the label are the content.
 LABEL_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term"})
 # Verbs that report a view only when they cast their object "as" something ("see the program as an opportunity");
@@ -204,7 +195,7 @@ class ClauseQuotes:
         start = self._offset(sentence, first)
         end = self._offset(sentence, last) + len(last.text)
         one_word = first.i == last.i and (_names_something(first) or (
-            first.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in SIDE_VERBS))
+            first.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in self.lex.side_verbs))
         if (end - start < 8 and not one_word) \
                 or self._overlaps_direct(start, end) \
                 or self._inside_quote(self._offset(sentence, verb)):
@@ -279,7 +270,7 @@ class ClauseQuotes:
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
         names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < noun.i]
         light = noun.head if owner is None and not names and noun.dep_ == "dobj" \
-            and noun.head.lemma_.lower() in LIGHT_VERBS else None
+            and noun.head.lemma_.lower() in self.lex.light_verbs else None
         topic = None
         if clause is None and (owner is not None or light is not None):
             # "her long support for stem cell research", "Clinton's allegations of a conspiracy": with an owner,
@@ -386,7 +377,7 @@ class ClauseQuotes:
                        and c.i > dobj.right_edge.i and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
         if reason is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
             return dobj.left_edge, reason.right_edge  # "blasted him for not paying taxes", "praised Putin as a leader"
-        if dobj is not None and dobj.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in SIDE_VERBS:
+        if dobj is not None and dobj.lower_ in PERSON_OBJECTS and self.lex.lemma_of(verb) in self.lex.side_verbs:
             return dobj, dobj  # "Both of his senators strongly supported him"
         if dobj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS and dobj.pos_ != "PRON" \
                 and (dobj.right_edge.i - dobj.left_edge.i >= MIN_OBJECT_TOKENS - 1 or _names_something(dobj)):

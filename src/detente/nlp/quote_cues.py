@@ -46,6 +46,8 @@ class CueLexicon:
     # "went after", "laid out": an inflected form of a phrasal cue's verb -> the word sequences after it
     phrasal: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     adjective_cues: frozenset[str] = frozenset()  # "are wary of ...": a view held by the copula's subject
+    side_verbs: frozenset[str] = frozenset()  # "endorsed him": a pronoun object is still content
+    light_verbs: frozenset[str] = frozenset()  # "made comments about ...": the subject says the cue noun
 
     def lemma_of(self, token: Any) -> str:
         """The lexicon's lemma for a parsed token: spaCy lemmatises "recognizes" to "recognize", the lexicon
@@ -69,7 +71,7 @@ def cue_lexicon() -> CueLexicon:
     return CueLexicon(speech, thought, tuple(data["phrases"]), words("offices"), words("label_words"),
                       words("person_pronouns"), words("noun_cues"), words("evidence_nouns"), words("turn_labels"),
                       frozenset(speech.values()), frozenset(speech.values()) | frozenset(thought.values()), phrasal,
-                      words("adjective_cues"))
+                      words("adjective_cues"), words("side_verbs"), words("light_verbs"))
 
 
 @lru_cache(maxsize=1)
