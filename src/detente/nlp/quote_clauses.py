@@ -11,6 +11,7 @@ module's docstring.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from detente.model import Quote, Sentence
@@ -18,6 +19,7 @@ from detente.nlp.quote_cues import Attribution, cue_forms
 from detente.nlp.quote_marks import QUOTE_WORD, clean_quote_text
 from detente.nlp.quote_speakers import passive_agent
 from detente.nlp.syntax import misplaced_acts
+from detente.nlp.timex_rules import lexicon as time_lexicon
 
 # Cue verbs whose object is the person addressed or a pronoun, not what was said ("told reporters", "added it").
 # Not "say": its object is what was said ("has said the same thing", "says Trump modeling policies on Putin").
@@ -31,8 +33,6 @@ TOPICLESS_VERBS = frozenset({"say", "tell", "add", "respond", "reply"})
 VERB_TOPIC_PREPOSITIONS = {"believe": frozenset({"in"}), "agree": frozenset({"with"}), "point": frozenset({"to"})}
 # Words of amount between a cue verb and its topic ("said much about", "knows all about", "wrote little on").
 QUANTITY_OBJECTS = frozenset({"much", "little", "nothing", "all", "more", "less", "lot", "a"})
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-                      "yesterday", "tonight"})
 # Prepositions after an adjective cue that introduce what the view is about ("wary of", "confident in").
 ADJECTIVE_PREPOSITIONS = frozenset({"of", "about", "in", "to", "with", "that"})
 # Personal pronouns that are content as the object of a side-taking verb (`side_verbs` in cues.yaml).
@@ -457,7 +457,15 @@ def _names_something(token: Any) -> bool:
     not a pronoun or a determiner ("denied it", "wrote that"), nor a day the parser took for an object ("released
     Tuesday")."""
     return token.left_edge.i == token.right_edge.i and token.pos_ in ("PROPN", "NOUN") \
-        and token.ent_type_ not in ("DATE", "TIME") and token.lower_ not in WEEKDAYS
+        and token.ent_type_ not in ("DATE", "TIME") and token.lower_ not in _day_words()
+
+
+@lru_cache(maxsize=1)
+def _day_words() -> frozenset[str]:
+    """Single words that name a day ("Tuesday", "yesterday"), from the time stage's lexicon."""
+    lex = time_lexicon()
+    return frozenset((set(lex["weekdays"]) - set(lex["ambiguous_weekdays"]))
+                     | {day for day in lex["relative_days"] if " " not in day})
 
 
 def _depth(token: Any) -> int:
