@@ -11,6 +11,7 @@ module's docstring.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -181,8 +182,9 @@ class ClauseQuotes:
         return self._indirect_quote(sentence, verb, first, last, frame)
 
     def _indirect_quote(self, sentence: Sentence, verb: Any, first: Any, last: Any,
-                        frame: tuple[int, int] | None) -> Quote | None:
-        """The indirect quote of a cue verb reporting the tokens first..last (less a frame inside them)."""
+                        frame: tuple[int, int] | None, cue: str | None = None) -> Quote | None:
+        """The indirect quote of a cue verb reporting the tokens first..last (less a frame inside them); `cue`
+        names the cue where it is more than the verb ("laid out", "wary")."""
         # A finite verb the parser coordinated with the reported clause's non-finite one is the speaker's next
         # act, not part of what was said ("called for mediators to join the talks and accused Ethiopia").
         acts = [t for t in misplaced_acts(first.doc[first.i:last.i + 1]) if t.head.i >= first.i]
@@ -205,7 +207,7 @@ class ClauseQuotes:
             return None
         text = self.body[start:end] if frame is None else \
             f"{self.body[start:frame[0]].rstrip(' ,')} {self.body[frame[1]:end].lstrip(' ,')}"
-        return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", attribution.cue,
+        return Quote(self.resolver.resolve(attribution), clean_quote_text(text), "indirect", cue or attribution.cue,
                      start, end)
 
     def _phrase_after(self, verb: Any) -> tuple[str, ...] | None:
@@ -236,10 +238,7 @@ class ClauseQuotes:
             first, last = reported.left_edge, reported.right_edge
             if first.i <= end.i:
                 first = end.nbor(1)
-        quote = self._indirect_quote(sentence, verb, first, last, None)
-        if quote is None:
-            return None
-        return Quote(quote.speaker, quote.text, quote.kind, " ".join((verb.lower_,) + phrase), quote.start, quote.end)
+        return self._indirect_quote(sentence, verb, first, last, None, " ".join((verb.lower_,) + phrase))
 
     def _adjective_clause(self, sentence: Sentence, adjective: Any) -> Quote | None:
         """"Democrats are wary of steering the party too far left", "he was confident that ...": the adjective's
@@ -254,10 +253,7 @@ class ClauseQuotes:
             if prep is None:
                 return None
             first, last = prep.nbor(1), prep.right_edge
-        quote = self._indirect_quote(sentence, adjective.head, first, last, None)
-        if quote is None:
-            return None
-        return Quote(quote.speaker, quote.text, quote.kind, adjective.lower_, quote.start, quote.end)
+        return self._indirect_quote(sentence, adjective.head, first, last, None, adjective.lower_)
 
     def _noun_clause(self, sentence: Sentence, noun: Any) -> Quote | None:
         """"his claim that people would learn nothing", "a New York Times report that ...": the noun's "that"
@@ -285,8 +281,7 @@ class ClauseQuotes:
             said_by = self._from_verb(sentence, light)
             if said_by.speaker_start is None:
                 return None
-            attribution = Attribution(cue, said_by.speaker_start, said_by.speaker_end, said_by.referent_start,
-                                      said_by.referent_end)
+            attribution = replace(said_by, cue=cue)
         else:
             if owner is not None:
                 first, last = owner.left_edge, owner
