@@ -140,10 +140,11 @@ class ClauseQuotes:
                            and self._is_clause(c)), None)
             span = (clause.left_edge, clause.right_edge) if clause is not None else self._object_content(verb)
             return self._indirect_quote(sentence, verb, *span, None) if span is not None else None
+        own_object = self._object_content(verb)  # its infinitive or object, where it has one
         clauses = [c for c in verb.children if c.dep_ == "ccomp" and self._is_clause(c)]
         quoted = [c for c in clauses if c.i < verb.i and self._overlaps_direct(
             self._offset(sentence, c.left_edge), self._offset(sentence, c.right_edge) + 1)]
-        if quoted and (len(quoted) < len(clauses) or self._object_content(verb) is not None):
+        if quoted and (len(quoted) < len(clauses) or own_object is not None):
             # A clause before the cue that is a direct quote already reported ('"...," he asked Conway to ...')
             # leaves the cue's other complements to report.
             clauses = [c for c in clauses if c not in quoted]
@@ -155,7 +156,7 @@ class ClauseQuotes:
             first, last = clause.left_edge, clause.right_edge
         elif verb.head.i != verb.i and self._is_clause(verb.head) and (
                 verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "advcl" and _marked_as(verb))) \
-                and self._object_content(verb) is None:
+                and own_object is None:
             # "The talks will go ahead, Lavrov said" / "In a merger, he said, the brand would survive" / "As
             # experts have pointed out, Trump is free to ...": the clause the cue is set into is what was said,
             # less the cue's own words; but a cue with its own object or infinitive reports that ("as they vowed
@@ -174,7 +175,7 @@ class ClauseQuotes:
             # the verb up to the complement's end.
             clause = max((c for c in verb.children if c.dep_ == "ccomp"), key=lambda c: c.i)
             first, last = verb.nbor(1), clause.right_edge
-        elif (reported := self._tail_frame(sentence, verb) or self._object_content(verb)
+        elif (reported := self._tail_frame(sentence, verb) or own_object
               or self._loose_clause(verb)) is not None:
             first, last = reported
         else:
